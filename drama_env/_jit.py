@@ -1,0 +1,24 @@
+"""numba's ``njit`` when it is installed, else a no-op so the rules still run (slowly)."""
+
+from __future__ import annotations
+
+import os
+
+try:  # pragma: no cover - depends on the install
+    if os.environ.get("DRAMA_NO_JIT"):
+        raise ImportError
+    from numba import njit as _njit
+
+    def njit(*args, **kwargs):
+        kwargs.setdefault("cache", True)
+        kwargs.setdefault("nogil", True)
+        return _njit(*args, **kwargs)
+
+    JIT = True
+except ImportError:  # pragma: no cover
+    JIT = False
+
+    def njit(*args, **kwargs):
+        if len(args) == 1 and callable(args[0]) and not kwargs:
+            return args[0]
+        return lambda func: func

@@ -1,0 +1,774 @@
+"""The rules, compiled: legal actions, effects, OCC appraisal, ALMA mood, tension, endings.
+
+Every function here is pure over explicit buffers — a state (``f`` floats, ``i`` ints), a
+compiled story (``tf``, ``ti``) and the layout ``L`` (see :mod:`drama_env.layout`) — so the same
+code steps one world, a batch of worlds, or a look-ahead copy. Python callers use
+:mod:`drama_env.rules`; nothing here is public API.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from drama_env._jit import njit
+from drama_env.compiled import (C_AND, C_ALIVE, C_AT, C_BOND, C_DEAD, C_DEPARTED, C_EMO_ABOVE,
+                                C_EMO_BELOW, C_FLAG, C_HAS, C_NOT, C_OR, C_REL_ABOVE, C_REL_BELOW,
+                                C_SECRET_ALL, C_SECRET_FALSE, C_SECRET_KNOWN, C_STEP, C_TENSION,
+                                C_TOGETHER, C_TRUE, E_BOND, E_CLEAR_FLAG, E_DEPART, E_EMO, E_GIVE,
+                                E_KILL, E_MOVE, E_REL, E_REVEAL, E_SET_FLAG, E_UNBOND, R_ACTOR_EMO,
+                                R_ACTOR_REL, R_BOND, R_NO_BOND, R_TARGET_REL)
+from drama_env.layout import (D_A, D_C, D_E, D_G, D_H, D_LEN, D_NE, D_NEND, D_O, D_P, D_S, D_V,
+                              F_EMO, F_MOOD, F_REL, F_SCAL, F_TENSION, I_BONDS, I_FIRED, I_FLAGS,
+                              I_KNOW, I_LOC, I_OWNER, I_RECENT, I_SCAL, I_STATUS, SF_CONFLICT,
+                              SI_ENDING, SI_LAST_ACTION, SI_LAST_ACTOR, SI_LAST_PLACE, SI_RNG,
+                              SI_STEP, SI_TURN, TF_A2T, TF_AEMO, TF_ARC, TF_COND_THR, TF_CONFLICT,
+                              TF_DES, TF_EFF_VAL, TF_EV_TENSION, TF_FEEL, TF_GOAL_W, TF_MOOD0,
+                              TF_PAD, TF_PERS, TF_PRAISE, TF_PROB, TF_REQ_THR, TF_STAKES,
+                              TF_STAND, TF_T2A, TF_TEMO, TF_TRAITS, TF_W2A, TF_WEIGHT, TI_ABOUT,
+                              TI_ACT, TI_COND, TI_COND_START, TI_EFF, TI_EFF_START, TI_EV_PLACE,
+                              TI_EV_REPEAT, TI_GOAL_ARG, TI_GOAL_OWNER, TI_GOAL_TYPE, TI_REQ,
+                              TI_REQ_START, TI_V_ARG, TI_V_BOND, TI_V_OP)
+
+# status codes (stories.constants)
+PRESENT, DEPARTED, DEAD = 0, 1, 2
+# verb ops (stories.constants.VERB_OPS order)
+(OP_NONE, OP_CONFIDE, OP_LIE, OP_REVEAL, OP_REVEAL_ALL, OP_EAVESDROP, OP_GIVE, OP_STEAL, OP_MOVE,
+ OP_ATTACK, OP_BOND, OP_UNBOND, OP_DEPART, OP_PROPOSE) = range(14)
+# verb argument kinds
+ARG_NONE, ARG_CHARACTER, ARG_PLACE, ARG_OBJECT, ARG_SECRET, ARG_SECRET_ALL = range(6)
+# goal types (stories.constants.GOAL_TYPES order)
+(G_WIN_AFFECTION, G_GAIN_OBJECT, G_KEEP_SECRET, G_EXPOSE_SECRET, G_HARM, G_PROTECT, G_RECONCILE,
+ G_REACH_PLACE, G_FLEE_PLACE, G_GAIN_RESPECT, G_MARRY, G_SURVIVE) = range(12)
+# emotions (stories.constants.EMOTIONS order)
+(JOY, DISTRESS, HOPE, FEAR, PRIDE, SHAME, ADMIRATION, REPROACH, GRATITUDE, ANGER, LOVE,
+ HATE) = range(12)
+AFFECTION, TRUST, RESPECT = 0, 1, 2
+SPOUSE_BIT, BETROTHED_BIT = 1, 10  # stories.constants.BOND_INDEX
+
+EMOTION_DECAY = 0.12      # share of each emotion lost per beat
+MOOD_PULL = 0.15          # how fast emotions pull the PAD mood (ALMA)
+MOOD_RETURN = 0.03        # how fast the mood drifts back to its personality default
+APPRAISAL_GAIN = 1.6      # goal-satisfaction change -> joy / distress intensity
+PRAISE_GAIN = 0.5         # praiseworthiness -> admiration / reproach / pride / shame
+EMOTION_TO_RELATION = 0.12
+CONFLICT_MEMORY = 0.75    # smoothing of open conflict between beats
+# tension = weighted sum of these terms (documented in docs/rules.md)
+W_CONFLICT, W_STAKES, W_FRUSTRATION, W_AROUSAL = 0.4, 0.25, 0.15, 0.2
+
+MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+# --- randomness: SplitMix64 kept in the state ---------------------------------------------
+@njit
+def next_uniform(i, L):
+    """Advance the state's SplitMix64 stream; return a float in [0, 1)."""
+    k = L[I_SCAL] + SI_RNG
+    z = np.uint64(i[k]) + np.uint64(0x9E3779B97F4A7C15)
+    i[k] = np.int64(z)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    z = z ^ (z >> np.uint64(31))
+    return float(z >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+# --- small accessors -----------------------------------------------------------------------
+@njit(inline="always")
+def rel(f, L, a, b, d):
+    return f[L[F_REL] + (a * L[D_C] + b) * 3 + d]
+
+
+@njit(inline="always")
+def add_rel(f, L, a, b, d, delta):
+    k = L[F_REL] + (a * L[D_C] + b) * 3 + d
+    f[k] = min(1.0, max(-1.0, f[k] + delta))
+
+
+@njit(inline="always")
+def emo(f, L, c, e):
+    return f[L[F_EMO] + c * L[D_E] + e]
+
+
+@njit(inline="always")
+def add_emo(f, L, c, e, delta):
+    k = L[F_EMO] + c * L[D_E] + e
+    f[k] = min(1.0, max(0.0, f[k] + delta))
+
+
+@njit(inline="always")
+def know(i, L, c, s):
+    return i[L[I_KNOW] + c * L[D_S] + s]
+
+
+@njit(inline="always")
+def has_bond(i, L, a, b, bit):
+    return (i[L[I_BONDS] + a * L[D_C] + b] >> bit) & 1
+
+
+@njit(inline="always")
+def set_bond(i, L, a, b, bit, on):
+    k = L[I_BONDS] + a * L[D_C] + b
+    if on:
+        i[k] = i[k] | (1 << bit)
+    else:
+        i[k] = i[k] & ~(1 << bit)
+
+
+@njit(inline="always")
+def status(i, L, c):
+    return i[L[I_STATUS] + c]
+
+
+@njit(inline="always")
+def loc(i, L, c):
+    return i[L[I_LOC] + c]
+
+
+@njit(inline="always")
+def active(i, L, c):
+    return i[L[I_STATUS] + c] == PRESENT
+
+
+@njit(inline="always")
+def together(i, L, a, b):
+    return active(i, L, a) and active(i, L, b) and loc(i, L, a) == loc(i, L, b)
+
+
+# --- goals ---------------------------------------------------------------------------------
+@njit
+def knowers_share(i, L, s, exclude):
+    """Share of living characters other than ``exclude`` who know secret ``s``."""
+    C = L[D_C]
+    n = 0
+    k = 0
+    for c in range(C):
+        if c == exclude or status(i, L, c) == DEAD:
+            continue
+        n += 1
+        if know(i, L, c, s) == 1:
+            k += 1
+    return k / n if n > 0 else 1.0
+
+
+@njit
+def goal_satisfaction(f, i, tf, ti, L, g):
+    """How far goal ``g`` is satisfied, in [0, 1]."""
+    owner = ti[L[TI_GOAL_OWNER] + g]
+    kind = ti[L[TI_GOAL_TYPE] + g]
+    x = ti[L[TI_GOAL_ARG] + g]
+    if status(i, L, owner) == DEAD:
+        return 0.0
+    if kind == G_WIN_AFFECTION:
+        return 0.5 + 0.5 * rel(f, L, x, owner, AFFECTION)
+    if kind == G_GAIN_OBJECT:
+        return 1.0 if i[L[I_OWNER] + x] == owner else 0.0
+    if kind == G_KEEP_SECRET:
+        return 1.0 - knowers_share(i, L, x, owner)
+    if kind == G_EXPOSE_SECRET:
+        return knowers_share(i, L, x, owner)
+    if kind == G_HARM:
+        st = status(i, L, x)
+        if st == DEAD:
+            return 1.0
+        if st == DEPARTED:
+            return 0.6
+        return 0.25 * (emo(f, L, x, DISTRESS) + emo(f, L, x, FEAR))
+    if kind == G_PROTECT:
+        st = status(i, L, x)
+        if st == DEAD:
+            return 0.0
+        if st == DEPARTED:
+            return 0.5
+        return 1.0 - 0.25 * (emo(f, L, x, DISTRESS) + emo(f, L, x, FEAR))
+    if kind == G_RECONCILE:
+        return 0.5 + 0.25 * (rel(f, L, owner, x, AFFECTION) + rel(f, L, x, owner, AFFECTION))
+    if kind == G_REACH_PLACE:
+        return 1.0 if active(i, L, owner) and loc(i, L, owner) == x else 0.0
+    if kind == G_FLEE_PLACE:
+        return 0.0 if active(i, L, owner) and loc(i, L, owner) == x else 1.0
+    if kind == G_GAIN_RESPECT:
+        return 0.5 + 0.5 * rel(f, L, x, owner, RESPECT)
+    if kind == G_MARRY:
+        if has_bond(i, L, owner, x, SPOUSE_BIT):
+            return 1.0
+        return 0.25 + 0.25 * rel(f, L, x, owner, AFFECTION)
+    return 1.0  # G_SURVIVE and alive
+
+
+@njit
+def satisfaction(f, i, tf, ti, L, out):
+    """Weighted goal satisfaction of every character into ``out`` (C,)."""
+    C = L[D_C]
+    total_w = np.zeros(C)
+    out[:] = 0.0
+    for g in range(L[D_G]):
+        owner = ti[L[TI_GOAL_OWNER] + g]
+        w = tf[L[TF_GOAL_W] + g]
+        out[owner] += w * goal_satisfaction(f, i, tf, ti, L, g)
+        total_w[owner] += w
+    for c in range(C):
+        if total_w[c] > 0:
+            out[c] /= total_w[c]
+        else:
+            out[c] = 0.5
+
+
+@njit
+def secret_risk(i, tf, L, c):
+    """What ``c`` stands to lose from secrets now known: sum of stakes times spread."""
+    total = 0.0
+    for s in range(L[D_S]):
+        stake = tf[L[TF_STAKES] + s * L[D_C] + c]
+        if stake > 0:
+            total += stake * knowers_share(i, L, s, c)
+    return total
+
+
+# --- conditions ----------------------------------------------------------------------------
+@njit
+def eval_condition(f, i, tf, ti, L, which):
+    """Evaluate condition program ``which`` (endings first, then events)."""
+    start = ti[L[TI_COND_START] + which]
+    stop = ti[L[TI_COND_START] + which + 1]
+    stack = np.zeros(stop - start + 1, dtype=np.bool_)
+    top = 0
+    C = L[D_C]
+    for k in range(start, stop):
+        base = L[TI_COND] + 4 * k
+        op, a, b, c = ti[base], ti[base + 1], ti[base + 2], ti[base + 3]
+        t = tf[L[TF_COND_THR] + k]
+        r = False
+        if op == C_AND or op == C_OR:
+            r = op == C_AND
+            for _ in range(a):
+                top -= 1
+                if op == C_AND:
+                    r = r and stack[top]
+                else:
+                    r = r or stack[top]
+        elif op == C_NOT:
+            top -= 1
+            r = not stack[top]
+        elif op == C_TRUE:
+            r = True
+        elif op == C_SECRET_ALL:
+            r = True
+            for x in range(C):
+                if status(i, L, x) != DEAD and know(i, L, x, a) != 1:
+                    r = False
+        elif op == C_SECRET_KNOWN:
+            r = know(i, L, b, a) == 1
+        elif op == C_SECRET_FALSE:
+            r = know(i, L, b, a) == -1
+        elif op == C_REL_ABOVE:
+            r = rel(f, L, a, b, c) > t
+        elif op == C_REL_BELOW:
+            r = rel(f, L, a, b, c) < t
+        elif op == C_EMO_ABOVE:
+            r = emo(f, L, a, b) > t
+        elif op == C_EMO_BELOW:
+            r = emo(f, L, a, b) < t
+        elif op == C_DEAD:
+            r = status(i, L, a) == DEAD
+        elif op == C_DEPARTED:
+            r = status(i, L, a) == DEPARTED
+        elif op == C_ALIVE:
+            r = status(i, L, a) != DEAD
+        elif op == C_AT:
+            r = active(i, L, a) and loc(i, L, a) == b
+        elif op == C_TOGETHER:
+            r = together(i, L, a, b)
+        elif op == C_HAS:
+            r = i[L[I_OWNER] + b] == a
+        elif op == C_BOND:
+            r = has_bond(i, L, a, b, c) == 1
+        elif op == C_FLAG:
+            r = i[L[I_FLAGS] + a] != 0
+        elif op == C_STEP:
+            r = i[L[I_SCAL] + SI_STEP] >= a
+        elif op == C_TENSION:
+            r = f[L[F_TENSION] + i[L[I_SCAL] + SI_STEP]] > t
+        stack[top] = r
+        top += 1
+    return stack[top - 1] if top > 0 else True
+
+
+# --- legality ------------------------------------------------------------------------------
+@njit
+def verb_requirements_met(f, i, tf, ti, L, v, actor, target):
+    for r in range(ti[L[TI_REQ_START] + v], ti[L[TI_REQ_START] + v + 1]):
+        base = L[TI_REQ] + 4 * r
+        kind, idx, sign = ti[base], ti[base + 1], ti[base + 2]
+        thr = tf[L[TF_REQ_THR] + r]
+        if kind == R_ACTOR_REL or kind == R_TARGET_REL:
+            if target < 0:
+                continue
+            value = rel(f, L, actor, target, idx) if kind == R_ACTOR_REL else rel(f, L, target, actor, idx)
+            if (sign > 0 and value <= thr) or (sign < 0 and value >= thr):
+                return False
+        elif kind == R_ACTOR_EMO:
+            value = emo(f, L, actor, idx)
+            if (sign > 0 and value <= thr) or (sign < 0 and value >= thr):
+                return False
+        elif kind == R_BOND:
+            if target < 0 or has_bond(i, L, actor, target, idx) == 0:
+                return False
+        elif kind == R_NO_BOND:
+            if target >= 0 and has_bond(i, L, actor, target, idx) == 1:
+                return False
+    return True
+
+
+@njit
+def action_legal(f, i, tf, ti, L, a):
+    base = L[TI_ACT] + 4 * a
+    actor, v, target, arg = ti[base], ti[base + 1], ti[base + 2], ti[base + 3]
+    if v < 0:  # narrator event
+        if ti[L[TI_EV_REPEAT] + arg] == 0 and i[L[I_FIRED] + arg] > 0:
+            return False
+        return eval_condition(f, i, tf, ti, L, L[D_NEND] + arg)
+    if not active(i, L, actor):
+        return False
+    if target >= 0 and not together(i, L, actor, target):
+        return False
+    op = ti[L[TI_V_OP] + v]
+    kind = ti[L[TI_V_ARG] + v]
+    if kind == ARG_SECRET or kind == ARG_SECRET_ALL:
+        if know(i, L, actor, arg) != 1:
+            return False
+        if kind == ARG_SECRET:
+            k = know(i, L, target, arg)
+            if k == 1 or (op == OP_LIE and k == -1):
+                return False
+        else:  # someone present must not know it yet
+            anyone = False
+            for c in range(L[D_C]):
+                if c != actor and together(i, L, actor, c) and know(i, L, c, arg) != 1:
+                    anyone = True
+            if not anyone:
+                return False
+    elif kind == ARG_OBJECT:
+        owner = i[L[I_OWNER] + arg]
+        if op == OP_GIVE and owner != actor:
+            return False
+        if op == OP_STEAL and owner != target:
+            return False
+    elif kind == ARG_PLACE:
+        if loc(i, L, actor) == arg:
+            return False
+    if op == OP_EAVESDROP:
+        found = False
+        for s in range(L[D_S]):
+            if know(i, L, target, s) == 1 and know(i, L, actor, s) != 1:
+                found = True
+        if not found:
+            return False
+    elif op == OP_BOND or op == OP_PROPOSE:
+        bit = ti[L[TI_V_BOND] + v]
+        if bit >= 0 and has_bond(i, L, actor, target, bit) == 1:
+            return False
+    return verb_requirements_met(f, i, tf, ti, L, v, actor, target)
+
+
+@njit
+def legal_mask(f, i, tf, ti, L, mask, first, stop):
+    """Fill ``mask[first:stop]`` with the legality of actions ``first..stop-1``."""
+    over = i[L[I_SCAL] + SI_ENDING] >= 0 or i[L[I_SCAL] + SI_STEP] >= L[D_LEN]
+    for a in range(first, stop):
+        mask[a - first] = (not over) and action_legal(f, i, tf, ti, L, a)
+
+
+# --- effects of narrator events ------------------------------------------------------------
+@njit
+def reveal_to(i, L, s, c):
+    i[L[I_KNOW] + c * L[D_S] + s] = 1
+
+
+@njit
+def apply_event_effects(f, i, tf, ti, L, e, place):
+    C = L[D_C]
+    for m in range(ti[L[TI_EFF_START] + e], ti[L[TI_EFF_START] + e + 1]):
+        base = L[TI_EFF] + 4 * m
+        op, a, b, c = ti[base], ti[base + 1], ti[base + 2], ti[base + 3]
+        val = tf[L[TF_EFF_VAL] + m]
+        if op == E_MOVE:
+            if active(i, L, a):
+                i[L[I_LOC] + a] = b
+        elif op == E_REL:
+            add_rel(f, L, a, b, c, val)
+        elif op == E_EMO or op == E_REVEAL:
+            who = a if op == E_EMO else b
+            for x in range(C):
+                if who >= 0 and x != who:
+                    continue
+                if status(i, L, x) == DEAD:
+                    continue
+                if who == -1 and not (active(i, L, x) and loc(i, L, x) == place):
+                    continue
+                if op == E_EMO:
+                    add_emo(f, L, x, b, val)
+                else:
+                    reveal_to(i, L, a, x)
+        elif op == E_GIVE:
+            i[L[I_OWNER] + a] = b
+        elif op == E_SET_FLAG:
+            i[L[I_FLAGS] + a] = 1
+        elif op == E_CLEAR_FLAG:
+            i[L[I_FLAGS] + a] = 0
+        elif op == E_KILL:
+            i[L[I_STATUS] + a] = DEAD
+        elif op == E_DEPART:
+            if status(i, L, a) == PRESENT:
+                i[L[I_STATUS] + a] = DEPARTED
+        elif op == E_BOND or op == E_UNBOND:
+            set_bond(i, L, a, b, c, op == E_BOND)
+
+
+# --- appraisal, mood, tension --------------------------------------------------------------
+@njit
+def appraise(f, i, tf, ti, L, observer, actor, target, v, success, d_goal, d_risk):
+    """OCC appraisal of one beat by one observer; emotions then move relationships."""
+    E = L[D_E]
+    pers = L[TF_PERS] + observer * 5
+    neuro = tf[pers + 4]
+    extra = tf[pers + 2]
+    neg_gain = 0.7 + 0.6 * neuro
+    pos_gain = 0.8 + 0.4 * extra
+    # consequences for the observer's goals: joy / distress, hope / fear
+    if d_goal > 0:
+        add_emo(f, L, observer, JOY, APPRAISAL_GAIN * d_goal * pos_gain)
+        add_emo(f, L, observer, HOPE, 0.5 * APPRAISAL_GAIN * d_goal * pos_gain)
+    elif d_goal < 0:
+        add_emo(f, L, observer, DISTRESS, -APPRAISAL_GAIN * d_goal * neg_gain)
+    if d_risk > 0:
+        add_emo(f, L, observer, FEAR, 1.2 * d_risk * neg_gain)
+        add_emo(f, L, observer, HOPE, -0.5 * d_risk)
+    if v < 0 or actor < 0:
+        return
+    # actions of agents: pride / shame (own), admiration / reproach (others)
+    praise = tf[L[TF_PRAISE] + v] + tf[L[TF_STAND] + observer * L[D_V] + v]
+    if success == 0:
+        praise *= 0.5
+    if observer == actor:
+        consc = tf[pers + 1]
+        if praise > 0:
+            add_emo(f, L, observer, PRIDE, PRAISE_GAIN * praise * 0.6)
+        else:
+            add_emo(f, L, observer, SHAME, -PRAISE_GAIN * praise * (0.3 + 0.7 * consc))
+        return
+    if praise > 0:
+        add_emo(f, L, observer, ADMIRATION, PRAISE_GAIN * praise)
+    else:
+        add_emo(f, L, observer, REPROACH, -PRAISE_GAIN * praise * neg_gain)
+    # compound emotions for the one acted upon, or a witness who cares about them
+    care = 1.0 if observer == target else 0.0
+    if observer != target and target >= 0:
+        care = max(0.0, rel(f, L, observer, target, AFFECTION))
+    des = tf[L[TF_DES] + v] * care * (1.0 if success else 0.5)
+    if des > 0 and praise > 0:
+        add_emo(f, L, observer, GRATITUDE, des * praise * 1.5 + 0.1 * des)
+    if des < 0:
+        add_emo(f, L, observer, ANGER, -des * (0.4 + max(0.0, -praise)) * neg_gain)
+    # emotions toward the actor move the relationship
+    k = EMOTION_TO_RELATION
+    adm = emo(f, L, observer, ADMIRATION) - emo(f, L, observer, REPROACH)
+    grat = emo(f, L, observer, GRATITUDE) - emo(f, L, observer, ANGER)
+    add_rel(f, L, observer, actor, TRUST, k * adm * 0.5 if praise > 0 else k * min(0.0, adm))
+    add_rel(f, L, observer, actor, RESPECT, k * adm * 0.5)
+    if observer == target or care > 0:
+        add_rel(f, L, observer, actor, AFFECTION, k * grat)
+    a_now = rel(f, L, observer, actor, AFFECTION)
+    if a_now > 0.3:
+        add_emo(f, L, observer, LOVE, 0.15 * (a_now - 0.3))
+    elif a_now < -0.3:
+        add_emo(f, L, observer, HATE, 0.15 * (-0.3 - a_now))
+
+
+@njit
+def decay_and_mood(f, tf, i, L):
+    """Emotions fade; the PAD mood is pulled toward the emotions and back to its default."""
+    C, E = L[D_C], L[D_E]
+    for c in range(C):
+        if status(i, L, c) == DEAD:
+            continue
+        total = 0.0
+        cp = 0.0
+        ca = 0.0
+        cd = 0.0
+        for e in range(E):
+            k = L[F_EMO] + c * E + e
+            f[k] *= 1.0 - EMOTION_DECAY
+            x = f[k]
+            total += x
+            cp += x * tf[L[TF_PAD] + e * 3]
+            ca += x * tf[L[TF_PAD] + e * 3 + 1]
+            cd += x * tf[L[TF_PAD] + e * 3 + 2]
+        m = L[F_MOOD] + c * 3
+        d = L[TF_MOOD0] + c * 3
+        if total > 1e-6:
+            pull = MOOD_PULL * min(1.0, total)
+            f[m] += pull * (cp / total - f[m])
+            f[m + 1] += pull * (ca / total - f[m + 1])
+            f[m + 2] += pull * (cd / total - f[m + 2])
+        for k in range(3):
+            f[m + k] += MOOD_RETURN * (tf[d + k] - f[m + k])
+            f[m + k] = min(1.0, max(-1.0, f[m + k]))
+
+
+@njit
+def compute_tension(f, i, tf, ti, L, sat):
+    """Tension of the current state in [0, 1]: conflict, stakes at risk, frustration, arousal."""
+    C = L[D_C]
+    hostility = 0.0
+    pairs = 0
+    arousal = 0.0
+    n = 0
+    for a in range(C):
+        if not active(i, L, a):
+            continue
+        arousal += 0.5 * (emo(f, L, a, ANGER) + emo(f, L, a, FEAR)) + 0.25 * emo(f, L, a, HATE)
+        n += 1
+        for b in range(C):
+            if b != a and together(i, L, a, b):
+                hostility += max(0.0, -rel(f, L, a, b, AFFECTION))
+                pairs += 1
+    conflict = f[L[F_SCAL] + SF_CONFLICT] + (0.3 * hostility / pairs if pairs > 0 else 0.0)
+    risk = 0.0
+    total_stake = 0.0
+    for s in range(L[D_S]):
+        spread = knowers_share(i, L, s, -1)
+        open_ = 1.0 if spread < 0.999 else 0.3
+        for c in range(C):
+            stake = tf[L[TF_STAKES] + s * C + c]
+            if stake > 0 and status(i, L, c) != DEAD:
+                risk += stake * (0.2 + spread) * open_
+                total_stake += stake
+    risk = risk / total_stake if total_stake > 0 else 0.0
+    frustration = 0.0
+    for c in range(C):
+        frustration += 1.0 - sat[c]
+    frustration /= C
+    arousal = arousal / n if n > 0 else 0.0
+    t = W_CONFLICT * conflict + W_STAKES * risk + W_FRUSTRATION * frustration + W_AROUSAL * min(1.0, 2 * arousal)
+    return min(1.0, max(0.0, t))
+
+
+# --- one beat ------------------------------------------------------------------------------
+@njit
+def apply_action(f, i, tf, ti, L, a, lookahead):
+    """Play action ``a`` on the state in place.
+
+    Returns ``(success, witnesses_bitmask, extra, place)``; ``extra`` is the secret learned by
+    eavesdropping or -1. With ``lookahead`` no randomness is drawn: uncertain outcomes succeed
+    when their chance is at least one half (used by agents that plan one beat ahead).
+    """
+    C = L[D_C]
+    base = L[TI_ACT] + 4 * a
+    actor, v, target, arg = ti[base], ti[base + 1], ti[base + 2], ti[base + 3]
+    sat0 = np.empty(C)
+    satisfaction(f, i, tf, ti, L, sat0)
+    risk0 = np.empty(C)
+    for c in range(C):
+        risk0[c] = secret_risk(i, tf, L, c)
+    decay_and_mood(f, tf, i, L)
+    success = 1
+    extra = -1
+    conflict = 0.0
+    if v < 0:  # narrator event
+        place = ti[L[TI_EV_PLACE] + arg]
+        if place < 0:
+            place = i[L[I_SCAL] + SI_LAST_PLACE]
+        apply_event_effects(f, i, tf, ti, L, arg, place)
+        i[L[I_FIRED] + arg] += 1
+        conflict = tf[L[TF_EV_TENSION] + arg]
+    else:
+        place = loc(i, L, actor)
+        op = ti[L[TI_V_OP] + v]
+        p = tf[L[TF_PROB] + v]
+        u = 0.5 if lookahead else next_uniform(i, L)
+        conflict = tf[L[TF_CONFLICT] + v]
+        if op == OP_CONFIDE or op == OP_REVEAL:
+            reveal_to(i, L, arg, target)
+        elif op == OP_REVEAL_ALL:
+            for c in range(C):
+                if together(i, L, actor, c):
+                    reveal_to(i, L, arg, c)
+        elif op == OP_LIE:
+            chance = p * (0.45 + 0.55 * max(0.0, rel(f, L, target, actor, TRUST)))
+            if u < chance:
+                i[L[I_KNOW] + target * L[D_S] + arg] = -1
+            else:
+                success = 0
+                add_rel(f, L, target, actor, TRUST, -0.25)
+                add_emo(f, L, target, ANGER, 0.2)
+                conflict = 0.6
+        elif op == OP_EAVESDROP:
+            if u < p:
+                for s in range(L[D_S]):
+                    if extra < 0 and know(i, L, target, s) == 1 and know(i, L, actor, s) != 1:
+                        extra = s
+                reveal_to(i, L, extra, actor)
+            else:
+                success = 0
+                add_rel(f, L, target, actor, TRUST, -0.2)
+                add_emo(f, L, target, ANGER, 0.15)
+                conflict = 0.5
+        elif op == OP_GIVE:
+            i[L[I_OWNER] + arg] = target
+        elif op == OP_STEAL:
+            if u < p:
+                i[L[I_OWNER] + arg] = actor
+            else:
+                success = 0
+                conflict = 0.8
+        elif op == OP_MOVE:
+            i[L[I_LOC] + actor] = arg
+        elif op == OP_ATTACK:
+            chance = p * (0.6 + emo(f, L, actor, ANGER)) * (1.2 - 0.4 * emo(f, L, target, FEAR))
+            if u < chance:
+                i[L[I_STATUS] + target] = DEAD
+            else:
+                success = 0
+        elif op == OP_BOND:
+            bit = ti[L[TI_V_BOND] + v]
+            set_bond(i, L, actor, target, bit, True)
+            set_bond(i, L, target, actor, bit, True)
+        elif op == OP_UNBOND:
+            bit = ti[L[TI_V_BOND] + v]
+            set_bond(i, L, actor, target, bit, False)
+            set_bond(i, L, target, actor, bit, False)
+        elif op == OP_PROPOSE:
+            accept = rel(f, L, target, actor, AFFECTION) + 0.3 * rel(f, L, target, actor, TRUST)
+            if accept > 0.55:
+                bit = ti[L[TI_V_BOND] + v]
+                set_bond(i, L, actor, target, bit, True)
+                set_bond(i, L, target, actor, bit, True)
+                set_bond(i, L, actor, target, BETROTHED_BIT, False)
+                set_bond(i, L, target, actor, BETROTHED_BIT, False)
+            else:
+                success = 0
+                add_emo(f, L, actor, DISTRESS, 0.3)
+                add_emo(f, L, actor, SHAME, 0.2)
+                conflict = 0.5
+        elif op == OP_DEPART:
+            i[L[I_STATUS] + actor] = DEPARTED
+        # relationships and direct emotions
+        scale = 1.0 if success else 0.4
+        if target >= 0:
+            for d in range(3):
+                add_rel(f, L, actor, target, d, scale * tf[L[TF_A2T] + v * 3 + d])
+                if success or op == OP_ATTACK or op == OP_STEAL:
+                    add_rel(f, L, target, actor, d, tf[L[TF_T2A] + v * 3 + d])
+            for e in range(L[D_E]):
+                add_emo(f, L, target, e, scale * tf[L[TF_TEMO] + v * L[D_E] + e])
+        for e in range(L[D_E]):
+            add_emo(f, L, actor, e, tf[L[TF_AEMO] + v * L[D_E] + e])
+    # who saw it
+    witnesses = 0
+    for c in range(C):
+        if status(i, L, c) == DEAD and c != target:
+            continue
+        if c == actor or c == target:
+            witnesses |= 1 << c
+        elif active(i, L, c) and loc(i, L, c) == place:
+            witnesses |= 1 << c
+            if v >= 0:
+                for d in range(3):
+                    add_rel(f, L, c, actor, d, tf[L[TF_W2A] + v * 3 + d])
+    # appraisal by everyone who saw it (and by anyone whose secrets moved)
+    sat1 = np.empty(C)
+    satisfaction(f, i, tf, ti, L, sat1)
+    for c in range(C):
+        if status(i, L, c) == DEAD:
+            continue
+        d_risk = secret_risk(i, tf, L, c) - risk0[c]
+        saw = (witnesses >> c) & 1
+        if saw == 0 and d_risk <= 0:
+            continue
+        appraise(f, i, tf, ti, L, c, actor if saw else -1, target, v if saw else -1,
+                 success, sat1[c] - sat0[c], d_risk)
+    # bookkeeping: step, tension, recent actions, ending
+    f[L[F_SCAL] + SF_CONFLICT] = CONFLICT_MEMORY * f[L[F_SCAL] + SF_CONFLICT] * 0.8 + (1 - CONFLICT_MEMORY) * conflict * 1.6
+    step = i[L[I_SCAL] + SI_STEP] + 1
+    i[L[I_SCAL] + SI_STEP] = step
+    satisfaction(f, i, tf, ti, L, sat1)
+    if step <= L[D_LEN]:
+        f[L[F_TENSION] + step] = compute_tension(f, i, tf, ti, L, sat1)
+    h = L[D_H]
+    for k in range(h - 1, 0, -1):
+        i[L[I_RECENT] + k] = i[L[I_RECENT] + k - 1]
+    i[L[I_RECENT]] = a
+    i[L[I_SCAL] + SI_LAST_ACTION] = a
+    i[L[I_SCAL] + SI_LAST_ACTOR] = actor
+    i[L[I_SCAL] + SI_TURN] += 1
+    if place >= 0:
+        i[L[I_SCAL] + SI_LAST_PLACE] = place
+    for e in range(L[D_NEND]):
+        if eval_condition(f, i, tf, ti, L, e):
+            i[L[I_SCAL] + SI_ENDING] = e
+            break
+    return success, witnesses, extra, place
+
+
+# --- the heuristic agent: score each legal action by one-beat look-ahead -------------------
+@njit
+def score_actions(f, i, tf, ti, L, actor, first, stop, mask, scores, goal_w, trait_w, feel_w,
+                  repeat_penalty):
+    """Volition in the spirit of Comme il Faut: goals, personality and feelings, per action."""
+    C = L[D_C]
+    sat0 = np.empty(C)
+    satisfaction(f, i, tf, ti, L, sat0)
+    sat1 = np.empty(C)
+    E = L[D_E]
+    for a in range(first, stop):
+        if not mask[a - first]:
+            scores[a - first] = -np.inf
+            continue
+        base = L[TI_ACT] + 4 * a
+        v = ti[base + 1]
+        f2 = f.copy()
+        i2 = i.copy()
+        apply_action(f2, i2, tf, ti, L, a, True)
+        satisfaction(f2, i2, tf, ti, L, sat1)
+        me = actor if actor >= 0 else 0
+        gain = 0.0
+        if actor >= 0:
+            gain = sat1[actor] - sat0[actor]
+        else:  # a director: everyone's stakes and the drama's tension
+            for c in range(C):
+                gain += abs(sat1[c] - sat0[c]) / C
+        score = goal_w * 20.0 * gain
+        if v >= 0:
+            for t in range(5):
+                score += trait_w * tf[L[TF_TRAITS] + v * 5 + t] * (2 * tf[L[TF_PERS] + me * 5 + t] - 1)
+            for e in range(E):
+                score += feel_w * tf[L[TF_FEEL] + v * E + e] * f[L[F_EMO] + me * E + e]
+            score += np.log(tf[L[TF_WEIGHT] + v] + 1e-6)
+        for k in range(L[D_H]):
+            if i[L[I_RECENT] + k] == a:
+                score -= repeat_penalty
+        scores[a - first] = score
+
+
+@njit
+def sample_softmax(i, L, scores, temperature):
+    """Sample an index from softmax(scores / temperature) with the state's stream."""
+    best = -np.inf
+    for k in range(scores.shape[0]):
+        if scores[k] > best:
+            best = scores[k]
+    if best == -np.inf:
+        return -1
+    total = 0.0
+    for k in range(scores.shape[0]):
+        if scores[k] > -np.inf:
+            total += np.exp((scores[k] - best) / temperature)
+    u = next_uniform(i, L) * total
+    acc = 0.0
+    last = -1
+    for k in range(scores.shape[0]):
+        if scores[k] > -np.inf:
+            acc += np.exp((scores[k] - best) / temperature)
+            last = k
+            if u < acc:
+                return k
+    return last

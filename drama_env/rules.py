@@ -1,0 +1,164 @@
+"""The rules as pure functions over a :class:`DramaState`.
+
+- :func:`legal_actions` — the mask of actions that may happen now (optionally one actor's).
+- :func:`apply` — play one action in place and return the :class:`Event`.
+- :func:`current_tension`, :func:`goal_satisfaction` — readings of a state.
+
+The arithmetic lives in :mod:`drama_env.kernels` (compiled with numba when available).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from drama_env import kernels
+from drama_env import layout as lay
+from drama_env.event import Event
+from drama_env.state import DramaState
+from stories.constants import BONDS, EMOTIONS, REL_DIMS
+
+ROUND = 4  # decimals kept in events (so JSON output is stable and readable)
+
+
+def legal_actions(state: DramaState, actor: int | None = None) -> np.ndarray:
+    """Boolean mask over the story's actions; with ``actor``, over that actor's slice only.
+
+    The narrator's events are the last ``len(story.events)`` actions (actor ``-1``).
+    """
+    c = state.compiled
+    if actor is None:
+        first, stop = 0, c.n_actions
+    elif actor < 0:
+        first, stop = c.narrator_start, c.n_actions
+    else:
+        first, stop = int(c.actor_ranges[actor]), int(c.actor_ranges[actor + 1])
+    mask = np.zeros(stop - first, dtype=np.bool_)
+    kernels.legal_mask(state.floats, state.ints, c.tables_f, c.tables_i, c.layout, mask, first, stop)
+    return mask
+
+
+def apply(state: DramaState, action: int, rng: np.random.Generator | None = None,
+          record: bool = True) -> Event:
+    """Play ``action`` on ``state`` (in place) and return what happened.
+
+    Chance (a lie believed, an attack that kills) is drawn from the state's own stream, so a
+    clone or a reloaded save continues identically. Pass ``rng`` to reseed that stream from
+    another generator first (an explorer branching the same state several ways).
+    With ``record=False`` the event carries no effect or emotion lists (faster).
+    """
+    c = state.compiled
+    if not 0 <= action < c.n_actions:
+        raise ValueError(f"action {action} is outside 0..{c.n_actions - 1}")
+    if rng is not None:
+        state.reseed(int(rng.integers(0, 2**63)))
+    before = state.clone() if record else None
+    success, witnesses, extra, place = kernels.apply_action(
+        state.floats, state.ints, c.tables_f, c.tables_i, c.layout, action, False)
+    return _event(state, before, action, bool(success), int(witnesses), int(extra), int(place))
+
+
+def current_tension(state: DramaState) -> float:
+    """Tension of the state now (conflict, stakes at risk, frustration, arousal), in [0, 1]."""
+    c = state.compiled
+    sat = np.empty(c.n_characters)
+    kernels.satisfaction(state.floats, state.ints, c.tables_f, c.tables_i, c.layout, sat)
+    return float(kernels.compute_tension(state.floats, state.ints, c.tables_f, c.tables_i,
+                                         c.layout, sat))
+
+
+def goal_satisfaction(state: DramaState) -> np.ndarray:
+    """Weighted goal satisfaction of each character, in [0, 1] (C,)."""
+    c = state.compiled
+    out = np.empty(c.n_characters)
+    kernels.satisfaction(state.floats, state.ints, c.tables_f, c.tables_i, c.layout, out)
+    return out
+
+
+def goal_progress(state: DramaState) -> np.ndarray:
+    """Satisfaction of each goal separately (G,), in the order of ``compiled.goals``."""
+    c = state.compiled
+    return np.array([kernels.goal_satisfaction(state.floats, state.ints, c.tables_f, c.tables_i,
+                                               c.layout, g) for g in range(len(c.goals))])
+
+
+def is_over(state: DramaState) -> bool:
+    return state.terminated or state.truncated
+
+
+# --- building the event --------------------------------------------------------------------
+def _event(state: DramaState, before: DramaState | None, action: int, success: bool,
+           witnesses: int, extra: int, place: int) -> Event:
+    c = state.compiled
+    a = c.action(action)
+    ids = c.character_ids
+    verb = c.verbs[a.verb] if a.verb >= 0 else None
+    obj = secret = destination = event_id = None
+    if verb is not None:
+        if verb.arg == "object":
+            obj = c.object_ids[a.arg]
+        elif verb.arg in ("secret", "secret_all"):
+            secret = c.secret_ids[a.arg]
+        elif verb.arg == "place":
+            destination = c.place_ids[a.arg]
+        if verb.op == "eavesdrop" and extra >= 0:
+            secret = c.secret_ids[extra]
+    else:
+        event_id = c.event_ids[a.arg]
+    effects: tuple[dict, ...] = ()
+    emotions: dict[str, dict[str, float]] = {}
+    if before is not None:
+        effects = tuple(_effects(before, state))
+        delta = state.emotions - before.emotions
+        for k, who in enumerate(ids):
+            changed = {EMOTIONS[e]: round(float(delta[k, e]), ROUND)
+                       for e in range(len(EMOTIONS)) if abs(delta[k, e]) >= 0.01}
+            if changed:
+                emotions[who] = changed
+    step = state.step
+    return Event(
+        step=step, action=action,
+        place=c.place_ids[place] if place >= 0 else None,
+        actor=ids[a.actor] if a.actor >= 0 else None,
+        verb=verb.id if verb is not None else "narrator",
+        target=ids[a.target] if a.target >= 0 else None,
+        object=obj, secret=secret, destination=destination, narrator_event=event_id,
+        success=success,
+        witnesses=tuple(ids[k] for k in range(len(ids)) if (witnesses >> k) & 1),
+        effects=effects, emotions=emotions,
+        tension=round(float(state.tension[min(step, c.length)]), ROUND),
+        ending=state.ending_id,
+    )
+
+
+def _effects(before: DramaState, after: DramaState):
+    c = after.compiled
+    ids = c.character_ids
+    d_rel = after.relations - before.relations
+    for a, b, d in zip(*np.nonzero(np.abs(d_rel) >= 0.005)):
+        yield {"kind": "relation", "from": ids[a], "to": ids[b], "dim": REL_DIMS[d],
+               "delta": round(float(d_rel[a, b, d]), ROUND)}
+    for k, x in zip(*np.nonzero(after.knowledge != before.knowledge)):
+        value = int(after.knowledge[k, x])
+        yield {"kind": "knowledge", "character": ids[k], "secret": c.secret_ids[x],
+               "belief": {1: "knows", -1: "believes the lie", 0: "unaware"}[value]}
+    for k in np.nonzero(after.locations != before.locations)[0]:
+        yield {"kind": "move", "character": ids[k], "place": c.place_ids[after.locations[k]]}
+    for k in np.nonzero(after.status != before.status)[0]:
+        yield {"kind": "status", "character": ids[k],
+               "status": ("present", "departed", "dead")[after.status[k]]}
+    for o in np.nonzero(after.owners != before.owners)[0]:
+        owner = int(after.owners[o])
+        yield {"kind": "owner", "object": c.object_ids[o],
+               "owner": ids[owner] if owner >= 0 else None}
+    changed = after.bonds ^ before.bonds
+    for a, b in zip(*np.nonzero(changed)):
+        for k, name in enumerate(BONDS):
+            if (changed[a, b] >> k) & 1:
+                yield {"kind": "bond", "from": ids[a], "to": ids[b], "bond": name,
+                       "added": bool((after.bonds[a, b] >> k) & 1)}
+    for k in np.nonzero(after.flags != before.flags)[0]:
+        yield {"kind": "flag", "flag": c.flag_ids[k], "value": bool(after.flags[k])}
+
+
+__all__ = ["apply", "current_tension", "goal_progress", "goal_satisfaction", "is_over",
+           "legal_actions", "lay"]
