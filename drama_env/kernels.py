@@ -699,7 +699,6 @@ def apply_action(f, i, tf, ti, L, a, lookahead):
     i[L[I_RECENT]] = a
     i[L[I_SCAL] + SI_LAST_ACTION] = a
     i[L[I_SCAL] + SI_LAST_ACTOR] = actor
-    i[L[I_SCAL] + SI_TURN] += 1
     if place >= 0:
         i[L[I_SCAL] + SI_LAST_PLACE] = place
     for e in range(L[D_NEND]):
@@ -733,6 +732,7 @@ def score_actions(f, i, tf, ti, L, actor, first, stop, mask, scores, goal_w, tra
         gain = 0.0
         if actor >= 0:
             gain = sat1[actor] - sat0[actor]
+            gain -= secret_risk(i2, tf, L, actor) - secret_risk(i, tf, L, actor)
         else:  # a director: everyone's stakes and the drama's tension
             for c in range(C):
                 gain += abs(sat1[c] - sat0[c]) / C

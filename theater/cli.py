@@ -16,8 +16,8 @@ import sys
 COMMAND_MODULES = (
     "theater.commands.stories",
     "theater.commands.validate",
-    "theater.commands.new",
     "theater.commands.run",
+    "theater.commands.analyze",
 )
 
 

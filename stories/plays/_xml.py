@@ -120,7 +120,8 @@ def _malformed(error: expat.ExpatError, open_elements: list[tuple[str, int]],
         problem = f"the file holds no XML element ({reason})"
         fix = "pass a DraCor TEI file (<TEI xmlns=\"http://www.tei-c.org/ns/1.0\">...)"
     elif error.code == expat.errors.codes[expat.errors.XML_ERROR_UNDEFINED_ENTITY]:
-        problem = "the XML uses an entity that is not defined (HTML names like &eacute; are not XML)"
+        problem = ("the XML uses an entity that is not defined "
+                   "(HTML names like &eacute; are not XML)")
         fix = "write the character out (UTF-8) or escape '&' as '&amp;'"
     else:
         problem = f"the XML is not well-formed ({reason})"

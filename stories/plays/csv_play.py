@@ -19,6 +19,7 @@ authors from that row's ``Author`` column, if there is one.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 
@@ -53,7 +54,7 @@ def read_csv_play(path: str | Path, text: str | None = None) -> Play:
     path = Path(path)
     if text is None:
         text = _read_text(path)
-    reader = csv.DictReader(text.splitlines(keepends=True))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         fieldnames = reader.fieldnames or []
     except csv.Error as error:

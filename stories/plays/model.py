@@ -7,7 +7,7 @@ directions in the order they appear::
 
     Play
     ├── cast:   Character(id, name, gender, is_group)
-    ├── acts:   Act(title, kind)                      # containers of scenes (may be empty)
+    ├── acts:   Act(title, kind, directions)          # containers of scenes (may be empty)
     └── scenes: Scene(title, kind, act, lines)        # act = index into Play.acts or None
                   └── lines: Speech(speaker_ids, speaker_name, text, directions)
                              StageDirection(text)
@@ -93,10 +93,13 @@ class Act(_Frozen):
     Attributes:
         title: The heading (``"Erster Aufzug"``, ``"Act I"``), or ``None``.
         kind: The kind of division, normally ``"act"`` (TEI ``div/@type``).
+        directions: Stage directions of the act itself, outside its scenes
+            (``"Die Szene: ein Kabinett des Prinzen."``).
     """
 
     title: str | None = None
     kind: str = "act"
+    directions: tuple[str, ...] = ()
 
 
 class Scene(_Frozen):

@@ -16,7 +16,8 @@ Scenes are DraCor's *segments*, found with the rule the DraCor API uses
 children, plus every ``div type="scene"`` without any speech (a scene of stage directions
 only). Plays encoded with ``div1``/``div2`` (RomDraCor, GreekDraCor) and plays with no ``div``
 at all are segmented the way DraCor does too. The divisions that contain segments (acts,
-``part``\\ s) become :class:`~stories.plays.model.Act`\\ s.
+``part``\\ s) become :class:`~stories.plays.model.Act`\\ s; stage directions written
+directly in an act, outside its scenes, are kept in :attr:`Act.directions`.
 
 Speaker ids come from ``sp/@who`` exactly as DraCor reads them (split on white space, leading
 ``#`` removed, empty references dropped), so the co-occurrence network built from the
@@ -95,10 +96,6 @@ class _TeiReader:
         self.ns = root.tag[1:].partition("}")[0] if root.tag.startswith("{") else ""
 
     # -- helpers -----------------------------------------------------------------------------
-
-    def q(self, name: str) -> str:
-        """Qualified tag name in the document's namespace."""
-        return f"{{{self.ns}}}{name}" if self.ns else name
 
     def find(self, element: ET.Element, path: str) -> ET.Element | None:
         return element.find(path.format(t=f"{{{self.ns}}}" if self.ns else ""))
@@ -224,7 +221,8 @@ class _TeiReader:
                 if container not in act_index:
                     act_index[container] = len(acts)
                     acts.append(Act(title=self.head(container),
-                                    kind=container.get("type") or local_name(container.tag)))
+                                    kind=container.get("type") or local_name(container.tag),
+                                    directions=tuple(self.stage_texts(container, deep=False))))
                 act = act_index[container]
             lines = tuple(self.lines(segment, segment_set, speakers))
             kind = segment.get("type") or local_name(segment.tag)
@@ -262,10 +260,21 @@ class _TeiReader:
         speaker = self.find(sp, "{t}speaker")
         label = _normalize("".join(speaker.itertext())) if speaker is not None else ""
         label = label.rstrip(" .:")
-        directions = tuple(text for stage in sp.iter(self.q("stage"))
-                           if (text := _normalize("".join(stage.itertext()))))
+        directions = tuple(self.stage_texts(sp, deep=True))
         return Speech(speaker_ids=tuple(ids), speaker_name=label,
                       text="\n".join(self.spoken_lines(sp)), directions=directions)
+
+    def stage_texts(self, element: ET.Element, deep: bool):
+        """Texts of the ``<stage>`` children of ``element`` (at any depth if ``deep``).
+
+        A ``<stage>`` nested in another one is part of the outer text, not a second direction.
+        """
+        for child in element:
+            if self.is_(child, "stage"):
+                if text := _normalize("".join(child.itertext())):
+                    yield text
+            elif deep and isinstance(child.tag, str):
+                yield from self.stage_texts(child, deep=True)
 
     def spoken_lines(self, element: ET.Element):
         for child in element:

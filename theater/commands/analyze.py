@@ -19,7 +19,7 @@ import argparse
 import json
 import sys
 
-__all__ = ["analyze", "register"]
+__all__ = ["analyze", "register", "report"]
 
 #: Play-level rows of the table: DraCor name, label, number format.
 _ROWS = (

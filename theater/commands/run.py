@@ -1,0 +1,72 @@
+"""``drama run [STORY] --seed N``: play a drama through and print the script."""
+
+from __future__ import annotations
+
+import json
+
+DEFAULT_STORY = "the-orchard-letter"
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("run", help="play a drama through with AI characters")
+    parser.add_argument("story", nargs="?", default=DEFAULT_STORY,
+                        help=f"a shipped story name or a story file (default: {DEFAULT_STORY})")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--steps", type=_positive, default=None,
+                        help="stop after this many beats (default: the story's length)")
+    parser.add_argument("--agent", default="heuristic", help="heuristic (default) or random")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.set_defaults(handler=run)
+
+
+def _positive(text: str) -> int:
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def run(args) -> int:
+    from agents.play import make_agent, play
+    from drama_env.compiled import CompiledStory
+    from narrative_models.template import TemplateNarrator
+    from stories import load_story
+
+    story = load_story(args.story)
+    compiled = CompiledStory(story)
+    agent = make_agent(args.agent)
+    result = play(compiled, args.seed, agent, args.steps, keep_states=True)
+    narrator = TemplateNarrator(seed=args.seed)
+    lines = [narrator.render(event, state) for event, state in zip(result.events, result.states)]
+    if args.format == "json":
+        print(json.dumps(script_json(result, lines, args.agent), ensure_ascii=False, indent=1))
+    else:
+        from theater.script_view import print_script
+
+        print_script(result, lines)
+    return 0
+
+
+def script_json(result, lines, agent: str) -> dict:
+    c = result.compiled
+    story = c.story
+    ending = story.endings[result.state.ending] if result.state.ending >= 0 else None
+    return {
+        "story": story.id,
+        "title": story.title,
+        "seed": result.seed,
+        "agent": agent,
+        "steps": result.state.step,
+        "events": [dict(event.to_dict(), line=line.to_dict())
+                   for event, line in zip(result.events, lines)],
+        "ending": ending.id if ending else None,
+        "ending_title": ending.title if ending else None,
+        "ending_tone": ending.tone if ending else None,
+        "tension": result.tension,
+        "target_arc": [round(float(x), 4) for x in c.target_arc[: len(result.tension)]],
+    }
