@@ -20,6 +20,10 @@ from stories.constants import BONDS, EMOTIONS, REL_DIMS
 ROUND = 4  # decimals kept in events (so JSON output is stable and readable)
 
 
+class IllegalActionError(ValueError):
+    """An action that the rules do not allow in this state."""
+
+
 def legal_actions(state: DramaState, actor: int | None = None) -> np.ndarray:
     """Boolean mask over the story's actions; with ``actor``, over that actor's slice only.
 
@@ -37,18 +41,30 @@ def legal_actions(state: DramaState, actor: int | None = None) -> np.ndarray:
     return mask
 
 
+def is_legal(state: DramaState, action: int) -> bool:
+    """Whether one action is legal now (cheaper than the whole mask)."""
+    c = state.compiled
+    if state.terminated or state.step >= c.length:
+        return False
+    return bool(kernels.action_legal(state.floats, state.ints, c.tables_f, c.tables_i, c.layout,
+                                     action))
+
+
 def apply(state: DramaState, action: int, rng: np.random.Generator | None = None,
-          record: bool = True) -> Event:
+          record: bool = True, check: bool = True) -> Event:
     """Play ``action`` on ``state`` (in place) and return what happened.
 
     Chance (a lie believed, an attack that kills) is drawn from the state's own stream, so a
     clone or a reloaded save continues identically. Pass ``rng`` to reseed that stream from
     another generator first (an explorer branching the same state several ways).
-    With ``record=False`` the event carries no effect or emotion lists (faster).
+    With ``record=False`` the event carries no effect or emotion lists (faster); with
+    ``check=False`` legality is not checked (for callers that already hold the mask).
     """
     c = state.compiled
     if not 0 <= action < c.n_actions:
-        raise ValueError(f"action {action} is outside 0..{c.n_actions - 1}")
+        raise IllegalActionError(f"action {action} is outside 0..{c.n_actions - 1}")
+    if check and not is_legal(state, action):
+        raise IllegalActionError(f"action {c.action_name(action)} is not legal at step {state.step}")
     if rng is not None:
         state.reseed(int(rng.integers(0, 2**63)))
     before = state.clone() if record else None
@@ -160,5 +176,5 @@ def _effects(before: DramaState, after: DramaState):
         yield {"kind": "flag", "flag": c.flag_ids[k], "value": bool(after.flags[k])}
 
 
-__all__ = ["apply", "current_tension", "goal_progress", "goal_satisfaction", "is_over",
+__all__ = ["IllegalActionError", "apply", "is_legal", "current_tension", "goal_progress", "goal_satisfaction", "is_over",
            "legal_actions", "lay"]
