@@ -365,6 +365,25 @@ class CompiledStory:
             raise KeyError(f"no action {name!r} in story {self.story.id!r}") from None
 
     @cached_property
+    def decoded(self) -> list[tuple]:
+        """Per action: (actor id, verb id, target id, object, secret, destination, event id,
+        verb op) — names precomputed so building an ``Event`` is cheap."""
+        out = []
+        for k in range(self.n_actions):
+            a = self.action(k)
+            ids = self.character_ids
+            if a.verb < 0:
+                out.append((None, "narrator", None, None, None, None, self.event_ids[a.arg], ""))
+                continue
+            verb = self.verbs[a.verb]
+            out.append((ids[a.actor], verb.id, ids[a.target] if a.target >= 0 else None,
+                        self.object_ids[a.arg] if verb.arg == "object" else None,
+                        self.secret_ids[a.arg] if verb.arg in ("secret", "secret_all") else None,
+                        self.place_ids[a.arg] if verb.arg == "place" else None,
+                        None, verb.op))
+        return out
+
+    @cached_property
     def _names_to_index(self) -> dict[str, int]:
         return {self.action_name(i): i for i in range(self.n_actions)}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Event:
     """A beat: the unit the narrator renders and every exporter writes.
 

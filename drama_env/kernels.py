@@ -72,39 +72,39 @@ def next_uniform(i, L):
 
 
 # --- small accessors -----------------------------------------------------------------------
-@njit(inline="always")
+@njit
 def rel(f, L, a, b, d):
     return f[L[F_REL] + (a * L[D_C] + b) * 3 + d]
 
 
-@njit(inline="always")
+@njit
 def add_rel(f, L, a, b, d, delta):
     k = L[F_REL] + (a * L[D_C] + b) * 3 + d
     f[k] = min(1.0, max(-1.0, f[k] + delta))
 
 
-@njit(inline="always")
+@njit
 def emo(f, L, c, e):
     return f[L[F_EMO] + c * L[D_E] + e]
 
 
-@njit(inline="always")
+@njit
 def add_emo(f, L, c, e, delta):
     k = L[F_EMO] + c * L[D_E] + e
     f[k] = min(1.0, max(0.0, f[k] + delta))
 
 
-@njit(inline="always")
+@njit
 def know(i, L, c, s):
     return i[L[I_KNOW] + c * L[D_S] + s]
 
 
-@njit(inline="always")
+@njit
 def has_bond(i, L, a, b, bit):
     return (i[L[I_BONDS] + a * L[D_C] + b] >> bit) & 1
 
 
-@njit(inline="always")
+@njit
 def set_bond(i, L, a, b, bit, on):
     k = L[I_BONDS] + a * L[D_C] + b
     if on:
@@ -113,22 +113,22 @@ def set_bond(i, L, a, b, bit, on):
         i[k] = i[k] & ~(1 << bit)
 
 
-@njit(inline="always")
+@njit
 def status(i, L, c):
     return i[L[I_STATUS] + c]
 
 
-@njit(inline="always")
+@njit
 def loc(i, L, c):
     return i[L[I_LOC] + c]
 
 
-@njit(inline="always")
+@njit
 def active(i, L, c):
     return i[L[I_STATUS] + c] == PRESENT
 
 
-@njit(inline="always")
+@njit
 def together(i, L, a, b):
     return active(i, L, a) and active(i, L, b) and loc(i, L, a) == loc(i, L, b)
 
@@ -371,10 +371,84 @@ def action_legal(f, i, tf, ti, L, a):
 
 @njit
 def legal_mask(f, i, tf, ti, L, mask, first, stop):
-    """Fill ``mask[first:stop]`` with the legality of actions ``first..stop-1``."""
-    over = i[L[I_SCAL] + SI_ENDING] >= 0 or i[L[I_SCAL] + SI_STEP] >= L[D_LEN]
+    """Fill ``mask[first:stop]`` with the legality of actions ``first..stop-1``.
+
+    The same tests as :func:`action_legal`, written out flat over precomputed presence
+    tables: calls between compiled functions cost more than the tests themselves.
+    """
+    C, S = L[D_C], L[D_S]
+    if i[L[I_SCAL] + SI_ENDING] >= 0 or i[L[I_SCAL] + SI_STEP] >= L[D_LEN]:
+        mask[:] = False
+        return
+    st, lc, kn, ow = L[I_STATUS], L[I_LOC], L[I_KNOW], L[I_OWNER]
+    acting = np.empty(C, dtype=np.bool_)
+    for c in range(C):
+        acting[c] = i[st + c] == PRESENT
+    tog = np.zeros((C, C), dtype=np.bool_)
+    for a in range(C):
+        for b in range(C):
+            tog[a, b] = acting[a] and acting[b] and i[lc + a] == i[lc + b]
+    reqs, thr0, rel0, emo0, bo = L[TI_REQ], L[TF_REQ_THR], L[F_REL], L[F_EMO], L[I_BONDS]
     for a in range(first, stop):
-        mask[a - first] = (not over) and action_legal(f, i, tf, ti, L, a)
+        base = L[TI_ACT] + 4 * a
+        actor, v, target, arg = ti[base], ti[base + 1], ti[base + 2], ti[base + 3]
+        ok = True
+        if v < 0:
+            mask[a - first] = action_legal(f, i, tf, ti, L, a)
+            continue
+        if not acting[actor] or (target >= 0 and not tog[actor, target]):
+            mask[a - first] = False
+            continue
+        op = ti[L[TI_V_OP] + v]
+        kind = ti[L[TI_V_ARG] + v]
+        if kind == ARG_SECRET:
+            k = i[kn + target * S + arg]
+            ok = i[kn + actor * S + arg] == 1 and k != 1 and not (op == OP_LIE and k == -1)
+        elif kind == ARG_SECRET_ALL:
+            ok = False
+            if i[kn + actor * S + arg] == 1:
+                for c in range(C):
+                    if c != actor and tog[actor, c] and i[kn + c * S + arg] != 1:
+                        ok = True
+        elif kind == ARG_OBJECT:
+            owner = i[ow + arg]
+            ok = not ((op == OP_GIVE and owner != actor) or (op == OP_STEAL and owner != target))
+        elif kind == ARG_PLACE:
+            ok = i[lc + actor] != arg
+        if ok and op == OP_EAVESDROP:
+            ok = False
+            for x in range(S):
+                if i[kn + target * S + x] == 1 and i[kn + actor * S + x] != 1:
+                    ok = True
+        elif ok and (op == OP_BOND or op == OP_PROPOSE):
+            bit = ti[L[TI_V_BOND] + v]
+            ok = bit < 0 or ((i[bo + actor * C + target] >> bit) & 1) == 0
+        if ok:
+            for r in range(ti[L[TI_REQ_START] + v], ti[L[TI_REQ_START] + v + 1]):
+                rk, idx, sign = ti[reqs + 4 * r], ti[reqs + 4 * r + 1], ti[reqs + 4 * r + 2]
+                t = tf[thr0 + r]
+                if rk == R_ACTOR_REL or rk == R_TARGET_REL:
+                    if target < 0:
+                        continue
+                    if rk == R_ACTOR_REL:
+                        value = f[rel0 + (actor * C + target) * 3 + idx]
+                    else:
+                        value = f[rel0 + (target * C + actor) * 3 + idx]
+                    if (sign > 0 and value <= t) or (sign < 0 and value >= t):
+                        ok = False
+                elif rk == R_ACTOR_EMO:
+                    value = f[emo0 + actor * L[D_E] + idx]
+                    if (sign > 0 and value <= t) or (sign < 0 and value >= t):
+                        ok = False
+                elif rk == R_BOND:
+                    if target < 0 or ((i[bo + actor * C + target] >> idx) & 1) == 0:
+                        ok = False
+                elif rk == R_NO_BOND:
+                    if target >= 0 and ((i[bo + actor * C + target] >> idx) & 1) == 1:
+                        ok = False
+                if not ok:
+                    break
+        mask[a - first] = ok
 
 
 # --- effects of narrator events ------------------------------------------------------------

@@ -105,21 +105,10 @@ def is_over(state: DramaState) -> bool:
 def _event(state: DramaState, before: DramaState | None, action: int, success: bool,
            witnesses: int, extra: int, place: int) -> Event:
     c = state.compiled
-    a = c.action(action)
+    actor, verb, target, obj, secret, destination, event_id, op = c.decoded[action]
+    if op == "eavesdrop" and extra >= 0:
+        secret = c.secret_ids[extra]
     ids = c.character_ids
-    verb = c.verbs[a.verb] if a.verb >= 0 else None
-    obj = secret = destination = event_id = None
-    if verb is not None:
-        if verb.arg == "object":
-            obj = c.object_ids[a.arg]
-        elif verb.arg in ("secret", "secret_all"):
-            secret = c.secret_ids[a.arg]
-        elif verb.arg == "place":
-            destination = c.place_ids[a.arg]
-        if verb.op == "eavesdrop" and extra >= 0:
-            secret = c.secret_ids[extra]
-    else:
-        event_id = c.event_ids[a.arg]
     effects: tuple[dict, ...] = ()
     emotions: dict[str, dict[str, float]] = {}
     if before is not None:
@@ -130,19 +119,16 @@ def _event(state: DramaState, before: DramaState | None, action: int, success: b
                        for e in range(len(EMOTIONS)) if abs(delta[k, e]) >= 0.01}
             if changed:
                 emotions[who] = changed
-    step = state.step
+    L = c.layout
+    step = int(state.ints[L[lay.I_SCAL] + lay.SI_STEP])
+    ending = int(state.ints[L[lay.I_SCAL] + lay.SI_ENDING])
     return Event(
-        step=step, action=action,
-        place=c.place_ids[place] if place >= 0 else None,
-        actor=ids[a.actor] if a.actor >= 0 else None,
-        verb=verb.id if verb is not None else "narrator",
-        target=ids[a.target] if a.target >= 0 else None,
-        object=obj, secret=secret, destination=destination, narrator_event=event_id,
-        success=success,
-        witnesses=tuple(ids[k] for k in range(len(ids)) if (witnesses >> k) & 1),
-        effects=effects, emotions=emotions,
-        tension=round(float(state.tension[min(step, c.length)]), ROUND),
-        ending=state.ending_id,
+        step, action, c.place_ids[place] if place >= 0 else None, actor, verb, target, obj,
+        secret, destination, event_id, success,
+        tuple(ids[k] for k in range(len(ids)) if (witnesses >> k) & 1),
+        effects, emotions,
+        round(float(state.floats[L[lay.F_TENSION] + min(step, c.length)]), ROUND),
+        c.ending_ids[ending] if ending >= 0 else None,
     )
 
 

@@ -186,3 +186,16 @@ def test_run_output_is_byte_identical_across_processes():
     text = [sys.executable, "-m", "theater.cli", "run", "--seed", "7"]
     assert subprocess.run(text, capture_output=True, check=True).stdout == \
         subprocess.run(text, capture_output=True, check=True).stdout
+
+
+def test_mask_agrees_with_single_action_checks():
+    from agents.random_agent import RandomAgent
+
+    for name in ("the-orchard-letter",):
+        compiled = CompiledStory.from_story(name)
+        for seed in range(3):
+            result = play(compiled, seed, RandomAgent(), keep_states=True)
+            for state in [DramaState.initial(compiled, seed)] + result.states:
+                mask = rules.legal_actions(state)
+                singles = [rules.is_legal(state, a) for a in range(compiled.n_actions)]
+                assert mask.tolist() == singles

@@ -195,8 +195,8 @@ def format_table(results: dict) -> str:
     row(f"Sentiment macro-F1, pos/neg/neu ({base['sentiment_rows']} GoEmotions test rows)",
         base["model_sentiment_macro_f1"], base.get("vader_sentiment_macro_f1"))
     speed = results["speed"]
-    row(f"Lines/s, predict(), {results['threads']} thread(s), {'int8' if results['quantized'] else 'fp32'}",
-        float(round(speed["lines_per_s"], 1)))
+    lines.append(f"{'Lines/s, predict(), ' + str(results['threads']) + ' thread(s), ' + ('int8' if results['quantized'] else 'fp32'):<58} "
+                 f"{speed['lines_per_s']:8.1f}")
     if isinstance(base.get("vader"), str):
         lines.append(f"VADER: {base['vader']}")
     return "\n".join(lines)
