@@ -94,29 +94,11 @@ class CompiledStory:
 
     # --- building --------------------------------------------------------------------------
     def _enumerate_actions(self) -> list[tuple[int, int, int, int]]:
-        C, P, O, S = (len(self.character_ids), len(self.place_ids), len(self.object_ids),
-                      len(self.secret_ids))
-        actions: list[tuple[int, int, int, int]] = []
-        self.actor_ranges = np.zeros(C + 1, dtype=np.int64)
-        for a in range(C):
-            self.actor_ranges[a] = len(actions)
-            for v, verb in enumerate(self.verbs):
-                others = [t for t in range(C) if t != a]
-                if verb.arg == "none":
-                    actions.append((a, v, -1, -1))
-                elif verb.arg == "character":
-                    actions += [(a, v, t, -1) for t in others]
-                elif verb.arg == "place":
-                    actions += [(a, v, -1, p) for p in range(P)]
-                elif verb.arg == "object":
-                    actions += [(a, v, t, o) for t in others for o in range(O)]
-                elif verb.arg == "secret":
-                    actions += [(a, v, t, x) for t in others for x in range(S)]
-                elif verb.arg == "secret_all":
-                    actions += [(a, v, -1, x) for x in range(S)]
-        self.actor_ranges[C] = len(actions)
-        self.narrator_start = len(actions)
-        actions += [(-1, -1, -1, e) for e in range(len(self.event_ids))]
+        actions, ranges = enumerate_actions(len(self.character_ids), len(self.place_ids),
+                                            len(self.object_ids), len(self.secret_ids),
+                                            [v.arg for v in self.verbs], len(self.event_ids))
+        self.actor_ranges = np.array(ranges, dtype=np.int64)
+        self.narrator_start = int(ranges[-1])
         return actions
 
     def _condition_code(self, cond: Condition, out: list, thr: list) -> None:
@@ -331,6 +313,12 @@ class CompiledStory:
         progress = np.linspace(0.0, 1.0, self.story.length + 1)
         return np.interp(progress, xs, ys)
 
+    @cached_property
+    def climax(self) -> float:
+        """Progress (0..1) at which the target arc peaks."""
+        arc = self.target_arc
+        return max(0.05, float(np.argmax(arc)) / max(1, len(arc) - 1))
+
     @property
     def target_arc(self) -> np.ndarray:
         """Target tension per step (length + 1 values)."""
@@ -386,6 +374,33 @@ class CompiledStory:
     @cached_property
     def _names_to_index(self) -> dict[str, int]:
         return {self.action_name(i): i for i in range(self.n_actions)}
+
+
+def enumerate_actions(C: int, P: int, O: int, S: int, verb_args: list[str],
+                      events: int) -> tuple[list[tuple[int, int, int, int]], list[int]]:
+    """Every (actor, verb, target, arg) of a story of these sizes, actor by actor, then the
+    narrator events ``(-1, -1, -1, e)``. Also returns where each actor's slice starts."""
+    actions: list[tuple[int, int, int, int]] = []
+    starts = []
+    for a in range(C):
+        starts.append(len(actions))
+        others = [t for t in range(C) if t != a]
+        for v, arg in enumerate(verb_args):
+            if arg == "none":
+                actions.append((a, v, -1, -1))
+            elif arg == "character":
+                actions += [(a, v, t, -1) for t in others]
+            elif arg == "place":
+                actions += [(a, v, -1, p) for p in range(P)]
+            elif arg == "object":
+                actions += [(a, v, t, o) for t in others for o in range(O)]
+            elif arg == "secret":
+                actions += [(a, v, t, x) for t in others for x in range(S)]
+            elif arg == "secret_all":
+                actions += [(a, v, -1, x) for x in range(S)]
+    starts.append(len(actions))
+    actions += [(-1, -1, -1, e) for e in range(events)]
+    return actions, starts
 
 
 def default_mood(traits: list[float]) -> list[float]:

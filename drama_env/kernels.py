@@ -19,7 +19,8 @@ from drama_env.compiled import (C_AND, C_ALIVE, C_AT, C_BOND, C_DEAD, C_DEPARTED
                                 R_ACTOR_REL, R_BOND, R_NO_BOND, R_TARGET_REL)
 from drama_env.layout import (D_A, D_C, D_E, D_G, D_H, D_LEN, D_NE, D_NEND, D_O, D_P, D_S, D_V,
                               F_EMO, F_MOOD, F_REL, F_SCAL, F_TENSION, I_BONDS, I_FIRED, I_FLAGS,
-                              I_KNOW, I_LOC, I_OWNER, I_RECENT, I_SCAL, I_STATUS, SF_CONFLICT,
+                              I_KNOW, I_LOC, I_MEMORY, I_OWNER, I_RECENT, I_SCAL, I_STATUS,
+                              SF_BEAT_CONFLICT, SF_CHANGE, SF_CONFLICT, SF_REVERSAL,
                               SI_ENDING, SI_LAST_ACTION, SI_LAST_ACTOR, SI_LAST_PLACE, SI_RNG,
                               SI_STEP, SI_TURN, TF_A2T, TF_AEMO, TF_ARC, TF_COND_THR, TF_CONFLICT,
                               TF_DES, TF_EFF_VAL, TF_EV_TENSION, TF_FEEL, TF_GOAL_W, TF_MOOD0,
@@ -638,6 +639,8 @@ def apply_action(f, i, tf, ti, L, a, lookahead):
     C = L[D_C]
     base = L[TI_ACT] + 4 * a
     actor, v, target, arg = ti[base], ti[base + 1], ti[base + 2], ti[base + 3]
+    rel_before = f[L[F_REL]:L[F_REL + 1]].copy()
+    facts_before = i[L[I_KNOW]:L[I_OWNER + 1]].copy()
     sat0 = np.empty(C)
     satisfaction(f, i, tf, ti, L, sat0)
     risk0 = np.empty(C)
@@ -746,6 +749,7 @@ def apply_action(f, i, tf, ti, L, a, lookahead):
         elif active(i, L, c) and loc(i, L, c) == place:
             witnesses |= 1 << c
             if v >= 0:
+                i[L[I_MEMORY] + c * C + actor] = v
                 for d in range(3):
                     add_rel(f, L, c, actor, d, tf[L[TF_W2A] + v * 3 + d])
     # appraisal by everyone who saw it (and by anyone whose secrets moved)
@@ -760,7 +764,21 @@ def apply_action(f, i, tf, ti, L, a, lookahead):
             continue
         appraise(f, i, tf, ti, L, c, actor if saw else -1, target, v if saw else -1,
                  success, sat1[c] - sat0[c], d_risk)
-    # bookkeeping: step, tension, recent actions, ending
+    if v >= 0 and target >= 0:
+        i[L[I_MEMORY] + target * C + actor] = v
+    # bookkeeping: what changed, step, tension, recent actions, ending
+    reversal = 0.0
+    for c in range(C):
+        reversal = max(reversal, abs(sat1[c] - sat0[c]))
+    change = 0.0
+    for k in range(rel_before.shape[0]):
+        change += abs(f[L[F_REL] + k] - rel_before[k])
+    for k in range(facts_before.shape[0]):
+        if i[L[I_KNOW] + k] != facts_before[k]:
+            change += 0.25
+    f[L[F_SCAL] + SF_BEAT_CONFLICT] = conflict
+    f[L[F_SCAL] + SF_REVERSAL] = reversal
+    f[L[F_SCAL] + SF_CHANGE] = change
     f[L[F_SCAL] + SF_CONFLICT] = CONFLICT_MEMORY * f[L[F_SCAL] + SF_CONFLICT] * 0.8 + (1 - CONFLICT_MEMORY) * conflict * 1.6
     step = i[L[I_SCAL] + SI_STEP] + 1
     i[L[I_SCAL] + SI_STEP] = step

@@ -81,6 +81,7 @@ class DramaState:
         scal[lay.SI_LAST_PLACE] = state.locations[0]
         scal[lay.SI_RNG] = np.int64(np.uint64(seed % (1 << 64)))
         state.recent[:] = -1
+        state.memory[:] = -1
         from drama_env import rules  # the starting tension needs the rules
 
         state.tension[0] = rules.current_tension(state)
@@ -156,6 +157,16 @@ class DramaState:
     @property
     def recent(self) -> np.ndarray:
         return self._i(lay.I_RECENT, (-1,))
+
+    @property
+    def memory(self) -> np.ndarray:
+        """(C, C): the verb index of the last act of column that row witnessed, or -1."""
+        C = self.n_characters
+        return self._i(lay.I_MEMORY, (C, C))
+
+    @property
+    def _scalars_f(self) -> np.ndarray:
+        return self._f(lay.F_SCAL, (-1,))
 
     @property
     def _scalars_i(self) -> np.ndarray:

@@ -34,7 +34,7 @@ def _positive(text: str) -> int:
 def run(args) -> int:
     from agents.play import make_agent, play
     from drama_env.compiled import CompiledStory
-    from narrative_models.template import TemplateNarrator
+    from drama_env.narration import TemplateNarrator
     from stories import load_story
 
     story = load_story(args.story)

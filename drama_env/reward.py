@@ -1,0 +1,78 @@
+"""The audience-arc reward of one beat: a replaceable component of the environments.
+
+``AudienceArcReward`` scores the beat just played from the state after it::
+
+    r = w_arc       · (1 − 2·|tension − target|)      follow the target tension arc
+      + w_conflict  · conflict                         open conflict shown by the beat (0..1)
+      + w_reversal  · reversal                         largest change of anyone's goal satisfaction
+      − w_repeat    · [same action in the last 8 beats]
+      − w_stall     · [the beat changed almost nothing (relations, knowledge, places, objects)]
+      + w_ending    · [an ending was reached] · min(1, progress / climax)
+
+``tension`` is the state's tension after the beat and ``target`` the story's target arc at that
+step; ``climax`` is where the target arc peaks, so endings before the climax earn less. A learned
+audience model plugs in as a ``gymnasium.RewardWrapper`` instead of replacing this class.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from drama_env import layout as lay
+
+STALL_THRESHOLD = 0.02
+
+
+@dataclass(frozen=True)
+class AudienceArcReward:
+    """Weights of the per-beat audience reward (see the module docstring)."""
+
+    arc: float = 1.0
+    conflict: float = 0.3
+    reversal: float = 1.0
+    repeat: float = 0.5
+    stall: float = 0.3
+    ending: float = 2.0
+
+    @classmethod
+    def from_options(cls, options: "AudienceArcReward | dict | None") -> "AudienceArcReward":
+        if options is None:
+            return cls()
+        if isinstance(options, cls):
+            return options
+        if isinstance(options, dict):
+            unknown = set(options) - set(asdict(cls()))
+            if unknown:
+                raise ValueError(f"unknown reward weight(s) {sorted(unknown)}; "
+                                 f"use {sorted(asdict(cls()))}")
+            return cls(**options)
+        raise TypeError("reward must be an AudienceArcReward, a dict of weights or None")
+
+    def terms(self, compiled, floats: np.ndarray, ints: np.ndarray) -> dict[str, float]:
+        """The unweighted terms for the beat that led to this state."""
+        L = compiled.layout
+        step = int(ints[L[lay.I_SCAL] + lay.SI_STEP])
+        length = compiled.length
+        t = min(step, length)
+        tension = float(floats[L[lay.F_TENSION] + t])
+        target = float(compiled.tables_f[L[lay.TF_ARC] + t])
+        scal = L[lay.F_SCAL]
+        last = int(ints[L[lay.I_RECENT]])
+        recent = ints[L[lay.I_RECENT] + 1:L[lay.I_RECENT + 1]]
+        ending = int(ints[L[lay.I_SCAL] + lay.SI_ENDING]) >= 0
+        return {
+            "arc": 1.0 - 2.0 * abs(tension - target),
+            "conflict": float(floats[scal + lay.SF_BEAT_CONFLICT]),
+            "reversal": float(floats[scal + lay.SF_REVERSAL]),
+            "repeat": float(last >= 0 and bool(np.any(recent == last))),
+            "stall": float(floats[scal + lay.SF_CHANGE] < STALL_THRESHOLD),
+            "ending": float(ending) * min(1.0, (step / length) / compiled.climax),
+        }
+
+    def __call__(self, compiled, floats: np.ndarray, ints: np.ndarray) -> float:
+        terms = self.terms(compiled, floats, ints)
+        return (self.arc * terms["arc"] + self.conflict * terms["conflict"]
+                + self.reversal * terms["reversal"] - self.repeat * terms["repeat"]
+                - self.stall * terms["stall"] + self.ending * terms["ending"])
