@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from drama_env import layout as lay
+from drama_env._jit import njit
 
 STALL_THRESHOLD = 0.02
 
@@ -71,8 +72,34 @@ class AudienceArcReward:
             "ending": float(ending) * min(1.0, (step / length) / compiled.climax),
         }
 
+    @property
+    def weights(self) -> np.ndarray:
+        """The weights as an array (arc, conflict, reversal, repeat, stall, ending)."""
+        return np.array([self.arc, self.conflict, self.reversal, self.repeat, self.stall,
+                         self.ending], dtype=np.float64)
+
     def __call__(self, compiled, floats: np.ndarray, ints: np.ndarray) -> float:
-        terms = self.terms(compiled, floats, ints)
-        return (self.arc * terms["arc"] + self.conflict * terms["conflict"]
-                + self.reversal * terms["reversal"] - self.repeat * terms["repeat"]
-                - self.stall * terms["stall"] + self.ending * terms["ending"])
+        return float(beat_reward(floats, ints, compiled.tables_f, compiled.layout, self.weights,
+                                 compiled.climax))
+
+
+@njit
+def beat_reward(f, i, tf, L, w, climax):
+    """The weighted sum of :meth:`AudienceArcReward.terms` (compiled, for batches)."""
+    step = i[L[lay.I_SCAL] + lay.SI_STEP]
+    length = L[lay.D_LEN]
+    t = min(step, length)
+    arc = 1.0 - 2.0 * abs(f[L[lay.F_TENSION] + t] - tf[L[lay.TF_ARC] + t])
+    scal = L[lay.F_SCAL]
+    last = i[L[lay.I_RECENT]]
+    repeated = 0.0
+    if last >= 0:
+        for k in range(L[lay.I_RECENT] + 1, L[lay.I_RECENT + 1]):
+            if i[k] == last:
+                repeated = 1.0
+    stall = 1.0 if f[scal + lay.SF_CHANGE] < STALL_THRESHOLD else 0.0
+    ending = 0.0
+    if i[L[lay.I_SCAL] + lay.SI_ENDING] >= 0:
+        ending = min(1.0, (step / length) / climax)
+    return (w[0] * arc + w[1] * f[scal + lay.SF_BEAT_CONFLICT] + w[2] * f[scal + lay.SF_REVERSAL]
+            - w[3] * repeated - w[4] * stall + w[5] * ending)

@@ -1,0 +1,144 @@
+"""A natively batched vector env: N worlds of one story in stacked arrays, stepped together.
+
+``DramaVectorEnv`` implements ``gymnasium.vector.VectorEnv`` for the drama manager: the states
+of all worlds are two arrays (N, floats) and (N, ints), and one compiled loop plays every
+world's beat, computes its reward, legal mask and observation. Worlds reset automatically
+(``autoreset_mode`` ``"next_step"``, Gymnasium's default, or ``"same_step"`` with the final
+observation in ``infos["final_obs"]``). With the same seeds it produces exactly the
+trajectories of N separate ``DramaManagerEnv`` (``reset(seed=s)`` seeds world ``k`` with
+``s + k``, as ``SyncVectorEnv`` does).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from gymnasium import spaces
+from gymnasium.vector import AutoresetMode, VectorEnv
+from gymnasium.vector.utils import batch_space
+
+from drama_env._jit import njit
+from drama_env.envs.drama_manager import ILLEGAL_PENALTY, compile_story
+from drama_env.kernels import apply_action, legal_mask
+from drama_env.layout import D_LEN, I_SCAL, SI_ENDING, SI_RNG, SI_STEP
+from drama_env.observation import ManagerObservation, Padding, fill_manager_observation
+from drama_env.reward import AudienceArcReward, beat_reward
+from drama_env.state import DramaState
+
+
+@njit
+def _reset_world(F, I, n, f0, i0, seed, L, tf, ti, pad, masks, obs):
+    F[n, :] = f0
+    I[n, :] = i0
+    I[n, L[I_SCAL] + SI_RNG] = seed
+    legal_mask(F[n], I[n], tf, ti, L, masks[n], 0, masks.shape[1])
+    fill_manager_observation(F[n], I[n], tf, ti, L, pad, obs[n])
+
+
+@njit
+def batch_step(F, I, tf, ti, L, pad, actions, masks, steps, max_steps, w, climax,
+               rewards, terminated, truncated, obs, played):
+    """Play one beat in every world (those flagged in ``played``)."""
+    for n in range(F.shape[0]):
+        if not played[n]:
+            continue
+        f = F[n]
+        i = I[n]
+        a = actions[n]
+        steps[n] += 1
+        if 0 <= a < masks.shape[1] and masks[n, a]:
+            apply_action(f, i, tf, ti, L, a, False)
+            rewards[n] = beat_reward(f, i, tf, L, w, climax)
+        else:
+            rewards[n] = -1.0
+        done = i[L[I_SCAL] + SI_ENDING] >= 0
+        terminated[n] = done
+        truncated[n] = (not done) and (i[L[I_SCAL] + SI_STEP] >= L[D_LEN] or steps[n] >= max_steps)
+        legal_mask(f, i, tf, ti, L, masks[n], 0, masks.shape[1])
+        fill_manager_observation(f, i, tf, ti, L, pad, obs[n])
+
+
+class DramaVectorEnv(VectorEnv):
+    """N drama-manager worlds of one story stepping together (see the module docstring)."""
+
+    metadata = {"autoreset_mode": AutoresetMode.NEXT_STEP}
+
+    def __init__(self, num_envs: int, story="the-orchard-letter", max_steps: int | None = None,
+                 reward=None, autoreset_mode: str | AutoresetMode = AutoresetMode.NEXT_STEP):
+        self.compiled = compile_story(story)
+        c = self.compiled
+        self.num_envs = num_envs
+        self.reward_fn = AudienceArcReward.from_options(reward)
+        names = {"next_step": AutoresetMode.NEXT_STEP, "same_step": AutoresetMode.SAME_STEP}
+        self.autoreset_mode = names.get(autoreset_mode, None) or AutoresetMode(autoreset_mode)
+        self.metadata = {"autoreset_mode": self.autoreset_mode}
+        self.max_steps = max_steps or 2 * c.length
+        self._obs = ManagerObservation(Padding.of(c))
+        self.single_observation_space = self._obs.space
+        self.single_action_space = spaces.Discrete(c.n_actions)
+        self.observation_space = batch_space(self.single_observation_space, num_envs)
+        self.action_space = batch_space(self.single_action_space, num_envs)
+        template = DramaState.initial(c, 0)
+        self._f0, self._i0 = template.floats, template.ints
+        self.floats = np.zeros((num_envs, self._f0.size), np.float32)
+        self.ints = np.zeros((num_envs, self._i0.size), np.int64)
+        self.masks = np.zeros((num_envs, c.n_actions), np.bool_)
+        self._steps = np.zeros(num_envs, np.int64)
+        self._pending = np.zeros(num_envs, np.bool_)
+        self._generators = [np.random.default_rng() for _ in range(num_envs)]
+        self._obs_buffer = np.zeros((num_envs, self._obs.size), np.float32)
+
+    def _reset_one(self, n: int) -> None:
+        seed = int(self._generators[n].integers(0, 2**63))
+        c = self.compiled
+        _reset_world(self.floats, self.ints, n, self._f0, self._i0, np.int64(np.uint64(seed)),
+                     c.layout, c.tables_f, c.tables_i, self._obs.pad, self.masks, self._obs_buffer)
+        self._steps[n] = 0
+
+    def reset(self, *, seed: int | list[int] | None = None, options=None):
+        if seed is not None:
+            seeds = [seed + k for k in range(self.num_envs)] if isinstance(seed, int) else list(seed)
+            self._generators = [np.random.default_rng(s) for s in seeds]
+        for n in range(self.num_envs):
+            self._reset_one(n)
+        self._pending[:] = False
+        return self._observation(), {"action_mask": self.masks.copy()}
+
+    def step(self, actions):
+        actions = np.asarray(actions, dtype=np.int64).reshape(self.num_envs)
+        c = self.compiled
+        rewards = np.zeros(self.num_envs, np.float64)
+        terminated = np.zeros(self.num_envs, np.bool_)
+        truncated = np.zeros(self.num_envs, np.bool_)
+        played = ~self._pending
+        for n in np.flatnonzero(self._pending):  # NEXT_STEP: worlds that ended last step
+            self._reset_one(int(n))
+        batch_step(self.floats, self.ints, c.tables_f, c.tables_i, c.layout, self._obs.pad,
+                   actions, self.masks, self._steps, self.max_steps, self.reward_fn.weights,
+                   c.climax, rewards, terminated, truncated, self._obs_buffer, played)
+        done = terminated | truncated
+        infos: dict = {}
+        if self.autoreset_mode == AutoresetMode.SAME_STEP and done.any():
+            infos["final_obs"] = np.array([None] * self.num_envs, dtype=object)
+            final = self._obs.views(self._obs_buffer.copy())
+            for n in np.flatnonzero(done):
+                infos["final_obs"][n] = {k: v[n] for k, v in final.items()}
+                self._reset_one(int(n))
+            infos["_final_obs"] = done.copy()
+            self._pending[:] = False
+        else:
+            self._pending = done.copy()
+        infos["action_mask"] = self.masks.copy()
+        return self._observation(), rewards, terminated, truncated, infos
+
+    def action_masks(self) -> np.ndarray:
+        """(N, A) legal actions of every world (for MaskablePPO through the SB3 adapter)."""
+        return self.masks.copy()
+
+    def _observation(self) -> dict[str, np.ndarray]:
+        return self._obs.views(self._obs_buffer.copy())
+
+    def close_extras(self, **kwargs):
+        pass
+
+
+__all__ = ["DramaVectorEnv", "ILLEGAL_PENALTY"]
