@@ -1,0 +1,155 @@
+"""The environments pass their ecosystems' own checks and train with the usual libraries."""
+
+from __future__ import annotations
+
+import warnings
+
+import gymnasium as gym
+import numpy as np
+import pytest
+import torch
+from gymnasium.utils.env_checker import check_env as gym_check_env
+from pettingzoo.test import (api_test, max_cycles_test, parallel_api_test, parallel_seed_test,
+                             seed_test)
+from stable_baselines3.common.env_checker import check_env as sb3_check_env
+
+import drama_env  # noqa: F401  (registers the envs)
+from drama_env import characters_v0
+from drama_env.envs.drama_manager import DramaManagerEnv
+from drama_env.vector import DramaVectorEnv
+from stories import shipped_story_names
+
+torch.set_num_threads(1)
+STORIES = shipped_story_names()
+
+
+@pytest.fixture(autouse=True)
+def _quiet():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        yield
+
+
+@pytest.mark.parametrize("story", STORIES)
+def test_gymnasium_and_sb3_checkers(story):
+    env = gym.make("drama_env/DramaManager-v0", story=story)
+    gym_check_env(env.unwrapped)
+    sb3_check_env(DramaManagerEnv(story))
+
+
+@pytest.mark.parametrize("story", STORIES)
+def test_pettingzoo_suites(story):
+    api_test(characters_v0.env(story=story), num_cycles=100)
+    parallel_api_test(characters_v0.parallel_env(story=story), num_cycles=100)
+    seed_test(lambda **kw: characters_v0.env(story=story, **kw), num_cycles=30)
+    parallel_seed_test(lambda **kw: characters_v0.parallel_env(story=story, **kw), num_cycles=30)
+
+
+def test_max_cycles():
+    max_cycles_test(characters_v0)
+
+
+def rollout(env, seed: int, steps: int = 120) -> list:
+    obs, info = env.reset(seed=seed)
+    rng = np.random.default_rng(seed)
+    trace = []
+    for _ in range(steps):
+        action = int(rng.choice(np.flatnonzero(info["action_mask"])))
+        obs, reward, terminated, truncated, info = env.step(action)
+        trace.append((action, reward, terminated, truncated,
+                      {k: v.copy() for k, v in obs.items()}))
+        if terminated or truncated:
+            obs, info = env.reset()
+    return trace
+
+
+def test_same_seed_same_rollout_step_by_step():
+    a = rollout(gym.make("drama_env/DramaManager-v0"), seed=3)
+    b = rollout(gym.make("drama_env/DramaManager-v0"), seed=3)
+    for x, y in zip(a, b):
+        assert x[:4] == y[:4]
+        assert all(np.array_equal(x[4][k], y[4][k]) for k in x[4])
+    c = rollout(gym.make("drama_env/DramaManager-v0"), seed=4)
+    assert [x[:2] for x in a] != [x[:2] for x in c]
+
+
+def test_masks_and_illegal_actions():
+    env = DramaManagerEnv("the-orchard-letter")
+    obs, info = env.reset(seed=0)
+    assert np.array_equal(env.action_masks(), info["action_mask"])
+    illegal = int(np.flatnonzero(~info["action_mask"])[0])
+    _, reward, terminated, truncated, info = env.step(illegal)
+    assert reward == -1.0 and info["illegal_action"] and not terminated
+    assert env.state.step == 0
+
+
+def test_reward_terms_are_documented_and_weighted():
+    env = DramaManagerEnv("the-orchard-letter", reward={"arc": 0.0, "conflict": 0.0,
+                                                        "reversal": 0.0, "repeat": 0.0,
+                                                        "stall": 0.0, "ending": 1.0})
+    obs, info = env.reset(seed=0)
+    rng = np.random.default_rng(0)
+    total = []
+    while True:
+        obs, reward, terminated, truncated, info = env.step(int(rng.choice(np.flatnonzero(info["action_mask"]))))
+        total.append(reward)
+        assert set(info["reward_terms"]) == {"arc", "conflict", "reversal", "repeat", "stall", "ending"}
+        if terminated or truncated:
+            break
+    assert all(r == 0.0 for r in total[:-1])
+    assert (total[-1] > 0) == terminated
+    with pytest.raises(ValueError, match="unknown reward weight"):
+        DramaManagerEnv(reward={"drama": 1.0})
+
+
+def test_render_ansi_shows_script_text():
+    env = DramaManagerEnv("the-orchard-letter", render_mode="ansi")
+    obs, info = env.reset(seed=1)
+    env.step(int(np.flatnonzero(info["action_mask"])[0]))
+    text = env.render()
+    assert text.startswith("[1] ") and "\n" in text
+
+
+def test_vector_env_equals_single_envs():
+    n = 4
+    venv = DramaVectorEnv(n, "the-orchard-letter")
+    singles = [DramaManagerEnv("the-orchard-letter") for _ in range(n)]
+    vobs, vinfo = venv.reset(seed=10)
+    for k, env in enumerate(singles):
+        env.reset(seed=10 + k)
+    rng = np.random.default_rng(0)
+    pending = [False] * n
+    for _ in range(150):
+        actions = [int(rng.choice(np.flatnonzero(m))) if m.any() else 0 for m in vinfo["action_mask"]]
+        vobs, vrew, vterm, vtrunc, vinfo = venv.step(actions)
+        for k, env in enumerate(singles):
+            if pending[k]:
+                obs, info = env.reset()
+                reward, terminated, truncated, pending[k] = 0.0, False, False, False
+            else:
+                obs, reward, terminated, truncated, info = env.step(actions[k])
+                pending[k] = terminated or truncated
+            assert reward == pytest.approx(vrew[k], abs=1e-6)
+            assert (terminated, truncated) == (vterm[k], vtrunc[k])
+            assert np.array_equal(info["action_mask"], vinfo["action_mask"][k])
+            assert all(np.array_equal(obs[key], vobs[key][k]) for key in obs)
+
+
+@pytest.mark.parametrize("story", STORIES)
+def test_maskable_ppo_learns_2000_steps(story):
+    from sb3_contrib import MaskablePPO
+
+    env = gym.make("drama_env/DramaManager-v0", story=story)
+    model = MaskablePPO("MultiInputPolicy", env, n_steps=500, batch_size=100, n_epochs=2,
+                        seed=0, verbose=0)
+    model.learn(2000)
+
+
+def test_maskable_ppo_on_the_sb3_vector_adapter():
+    from sb3_contrib import MaskablePPO
+
+    from agents.sb3_vec import SB3DramaVecEnv
+
+    env = SB3DramaVecEnv(8, "the-orchard-letter", seed=0)
+    model = MaskablePPO("MultiInputPolicy", env, n_steps=64, batch_size=128, n_epochs=1, seed=0)
+    model.learn(1024)
