@@ -14,6 +14,11 @@ try:  # pragma: no cover - depends on the install
         kwargs.setdefault("nogil", True)
         return _njit(*args, **kwargs)
 
+    def leaf(func):
+        """Compile a function that allocates nothing without reference counting, so calls
+        to it inline and cost nothing (a plain call costs more than a small function)."""
+        return _njit(cache=True, nogil=True, _nrt=False)(func)
+
     JIT = True
 except ImportError:  # pragma: no cover
     JIT = False
@@ -22,3 +27,6 @@ except ImportError:  # pragma: no cover
         if len(args) == 1 and callable(args[0]) and not kwargs:
             return args[0]
         return lambda func: func
+
+    def leaf(func):
+        return func

@@ -292,6 +292,7 @@ class CompiledStory:
         put(ti, lay.TI_EV_REPEAT, [int(e.repeatable) for e in s.events])
         put(ti, lay.TI_ABOUT, about)
         self.tables_f, self.tables_i = tf, ti
+        self.scratch = np.zeros(len(cond_code) + 1, dtype=np.bool_)  # condition evaluation
         self.initiative_order = sorted(range(C), key=lambda i: (-s.cast[i].turn_initiative, i))
         self.goals = goals
 

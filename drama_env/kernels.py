@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from drama_env._jit import njit
+from drama_env._jit import leaf, njit
 from drama_env.compiled import (C_AND, C_ALIVE, C_AT, C_BOND, C_DEAD, C_DEPARTED, C_EMO_ABOVE,
                                 C_EMO_BELOW, C_FLAG, C_HAS, C_NOT, C_OR, C_REL_ABOVE, C_REL_BELOW,
                                 C_SECRET_ALL, C_SECRET_FALSE, C_SECRET_KNOWN, C_STEP, C_TENSION,
                                 C_TOGETHER, C_TRUE, E_BOND, E_CLEAR_FLAG, E_DEPART, E_EMO, E_GIVE,
                                 E_KILL, E_MOVE, E_REL, E_REVEAL, E_SET_FLAG, E_UNBOND, R_ACTOR_EMO,
                                 R_ACTOR_REL, R_BOND, R_NO_BOND, R_TARGET_REL)
-from drama_env.layout import (D_A, D_C, D_E, D_G, D_H, D_LEN, D_NE, D_NEND, D_O, D_P, D_S, D_V,
+from drama_env.layout import (D_A, D_C, D_E, D_G, D_H, D_K, D_LEN, D_NE, D_NEND, D_O, D_P, D_S, D_V,
                               F_EMO, F_MOOD, F_REL, F_SCAL, F_TENSION, I_BONDS, I_FIRED, I_FLAGS,
                               I_KNOW, I_LOC, I_MEMORY, I_OWNER, I_RECENT, I_SCAL, I_STATUS,
                               SF_BEAT_CONFLICT, SF_CHANGE, SF_CONFLICT, SF_REVERSAL,
@@ -60,7 +60,7 @@ MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
 # --- randomness: SplitMix64 kept in the state ---------------------------------------------
-@njit
+@leaf
 def next_uniform(i, L):
     """Advance the state's SplitMix64 stream; return a float in [0, 1)."""
     k = L[I_SCAL] + SI_RNG
@@ -73,39 +73,39 @@ def next_uniform(i, L):
 
 
 # --- small accessors -----------------------------------------------------------------------
-@njit
+@leaf
 def rel(f, L, a, b, d):
     return f[L[F_REL] + (a * L[D_C] + b) * 3 + d]
 
 
-@njit
+@leaf
 def add_rel(f, L, a, b, d, delta):
     k = L[F_REL] + (a * L[D_C] + b) * 3 + d
     f[k] = min(1.0, max(-1.0, f[k] + delta))
 
 
-@njit
+@leaf
 def emo(f, L, c, e):
     return f[L[F_EMO] + c * L[D_E] + e]
 
 
-@njit
+@leaf
 def add_emo(f, L, c, e, delta):
     k = L[F_EMO] + c * L[D_E] + e
     f[k] = min(1.0, max(0.0, f[k] + delta))
 
 
-@njit
+@leaf
 def know(i, L, c, s):
     return i[L[I_KNOW] + c * L[D_S] + s]
 
 
-@njit
+@leaf
 def has_bond(i, L, a, b, bit):
     return (i[L[I_BONDS] + a * L[D_C] + b] >> bit) & 1
 
 
-@njit
+@leaf
 def set_bond(i, L, a, b, bit, on):
     k = L[I_BONDS] + a * L[D_C] + b
     if on:
@@ -114,28 +114,28 @@ def set_bond(i, L, a, b, bit, on):
         i[k] = i[k] & ~(1 << bit)
 
 
-@njit
+@leaf
 def status(i, L, c):
     return i[L[I_STATUS] + c]
 
 
-@njit
+@leaf
 def loc(i, L, c):
     return i[L[I_LOC] + c]
 
 
-@njit
+@leaf
 def active(i, L, c):
     return i[L[I_STATUS] + c] == PRESENT
 
 
-@njit
+@leaf
 def together(i, L, a, b):
     return active(i, L, a) and active(i, L, b) and loc(i, L, a) == loc(i, L, b)
 
 
 # --- goals ---------------------------------------------------------------------------------
-@njit
+@leaf
 def knowers_share(i, L, s, exclude):
     """Share of living characters other than ``exclude`` who know secret ``s``."""
     C = L[D_C]
@@ -150,7 +150,7 @@ def knowers_share(i, L, s, exclude):
     return k / n if n > 0 else 1.0
 
 
-@njit
+@leaf
 def goal_satisfaction(f, i, tf, ti, L, g):
     """How far goal ``g`` is satisfied, in [0, 1]."""
     owner = ti[L[TI_GOAL_OWNER] + g]
@@ -195,25 +195,22 @@ def goal_satisfaction(f, i, tf, ti, L, g):
     return 1.0  # G_SURVIVE and alive
 
 
-@njit
+@leaf
 def satisfaction(f, i, tf, ti, L, out):
     """Weighted goal satisfaction of every character into ``out`` (C,)."""
     C = L[D_C]
-    total_w = np.zeros(C)
-    out[:] = 0.0
-    for g in range(L[D_G]):
-        owner = ti[L[TI_GOAL_OWNER] + g]
-        w = tf[L[TF_GOAL_W] + g]
-        out[owner] += w * goal_satisfaction(f, i, tf, ti, L, g)
-        total_w[owner] += w
     for c in range(C):
-        if total_w[c] > 0:
-            out[c] /= total_w[c]
-        else:
-            out[c] = 0.5
+        total = 0.0
+        weight = 0.0
+        for g in range(L[D_G]):
+            if ti[L[TI_GOAL_OWNER] + g] == c:
+                w = tf[L[TF_GOAL_W] + g]
+                total += w * goal_satisfaction(f, i, tf, ti, L, g)
+                weight += w
+        out[c] = total / weight if weight > 0 else 0.5
 
 
-@njit
+@leaf
 def secret_risk(i, tf, L, c):
     """What ``c`` stands to lose from secrets now known: sum of stakes times spread."""
     total = 0.0
@@ -225,12 +222,12 @@ def secret_risk(i, tf, L, c):
 
 
 # --- conditions ----------------------------------------------------------------------------
-@njit
-def eval_condition(f, i, tf, ti, L, which):
-    """Evaluate condition program ``which`` (endings first, then events)."""
+@leaf
+def eval_condition(f, i, tf, ti, L, which, stack):
+    """Evaluate condition program ``which`` (endings first, then events); ``stack`` is scratch
+    space of at least the program's length."""
     start = ti[L[TI_COND_START] + which]
     stop = ti[L[TI_COND_START] + which + 1]
-    stack = np.zeros(stop - start + 1, dtype=np.bool_)
     top = 0
     C = L[D_C]
     for k in range(start, stop):
@@ -294,7 +291,7 @@ def eval_condition(f, i, tf, ti, L, which):
 
 
 # --- legality ------------------------------------------------------------------------------
-@njit
+@leaf
 def verb_requirements_met(f, i, tf, ti, L, v, actor, target):
     for r in range(ti[L[TI_REQ_START] + v], ti[L[TI_REQ_START] + v + 1]):
         base = L[TI_REQ] + 4 * r
@@ -319,14 +316,14 @@ def verb_requirements_met(f, i, tf, ti, L, v, actor, target):
     return True
 
 
-@njit
-def action_legal(f, i, tf, ti, L, a):
+@leaf
+def action_legal(f, i, tf, ti, L, a, stack):
     base = L[TI_ACT] + 4 * a
     actor, v, target, arg = ti[base], ti[base + 1], ti[base + 2], ti[base + 3]
     if v < 0:  # narrator event
         if ti[L[TI_EV_REPEAT] + arg] == 0 and i[L[I_FIRED] + arg] > 0:
             return False
-        return eval_condition(f, i, tf, ti, L, L[D_NEND] + arg)
+        return eval_condition(f, i, tf, ti, L, L[D_NEND] + arg, stack)
     if not active(i, L, actor):
         return False
     if target >= 0 and not together(i, L, actor, target):
@@ -390,12 +387,13 @@ def legal_mask(f, i, tf, ti, L, mask, first, stop):
         for b in range(C):
             tog[a, b] = acting[a] and acting[b] and i[lc + a] == i[lc + b]
     reqs, thr0, rel0, emo0, bo = L[TI_REQ], L[TF_REQ_THR], L[F_REL], L[F_EMO], L[I_BONDS]
+    stack = np.zeros(L[D_K] + 1, dtype=np.bool_)
     for a in range(first, stop):
         base = L[TI_ACT] + 4 * a
         actor, v, target, arg = ti[base], ti[base + 1], ti[base + 2], ti[base + 3]
         ok = True
         if v < 0:
-            mask[a - first] = action_legal(f, i, tf, ti, L, a)
+            mask[a - first] = action_legal(f, i, tf, ti, L, a, stack)
             continue
         if not acting[actor] or (target >= 0 and not tog[actor, target]):
             mask[a - first] = False
@@ -453,12 +451,12 @@ def legal_mask(f, i, tf, ti, L, mask, first, stop):
 
 
 # --- effects of narrator events ------------------------------------------------------------
-@njit
+@leaf
 def reveal_to(i, L, s, c):
     i[L[I_KNOW] + c * L[D_S] + s] = 1
 
 
-@njit
+@leaf
 def apply_event_effects(f, i, tf, ti, L, e, place):
     C = L[D_C]
     for m in range(ti[L[TI_EFF_START] + e], ti[L[TI_EFF_START] + e + 1]):
@@ -499,7 +497,7 @@ def apply_event_effects(f, i, tf, ti, L, e, place):
 
 
 # --- appraisal, mood, tension --------------------------------------------------------------
-@njit
+@leaf
 def appraise(f, i, tf, ti, L, observer, actor, target, v, success, d_goal, d_risk):
     """OCC appraisal of one beat by one observer; emotions then move relationships."""
     E = L[D_E]
@@ -558,7 +556,7 @@ def appraise(f, i, tf, ti, L, observer, actor, target, v, success, d_goal, d_ris
         add_emo(f, L, observer, HATE, 0.15 * (-0.3 - a_now))
 
 
-@njit
+@leaf
 def decay_and_mood(f, tf, i, L):
     """Emotions fade; the PAD mood is pulled toward the emotions and back to its default."""
     C, E = L[D_C], L[D_E]
@@ -589,7 +587,7 @@ def decay_and_mood(f, tf, i, L):
             f[m + k] = min(1.0, max(-1.0, f[m + k]))
 
 
-@njit
+@leaf
 def compute_tension(f, i, tf, ti, L, sat):
     """Tension of the current state in [0, 1]: conflict, stakes at risk, frustration, arousal."""
     C = L[D_C]
@@ -793,8 +791,9 @@ def apply_action(f, i, tf, ti, L, a, lookahead):
     i[L[I_SCAL] + SI_LAST_ACTOR] = actor
     if place >= 0:
         i[L[I_SCAL] + SI_LAST_PLACE] = place
+    stack = np.zeros(L[D_K] + 1, dtype=np.bool_)
     for e in range(L[D_NEND]):
-        if eval_condition(f, i, tf, ti, L, e):
+        if eval_condition(f, i, tf, ti, L, e, stack):
             i[L[I_SCAL] + SI_ENDING] = e
             break
     return success, witnesses, extra, place
@@ -841,7 +840,7 @@ def score_actions(f, i, tf, ti, L, actor, first, stop, mask, scores, goal_w, tra
         scores[a - first] = score
 
 
-@njit
+@leaf
 def sample_softmax(i, L, scores, temperature):
     """Sample an index from softmax(scores / temperature) with the state's stream."""
     best = -np.inf

@@ -53,24 +53,9 @@ class AudienceArcReward:
 
     def terms(self, compiled, floats: np.ndarray, ints: np.ndarray) -> dict[str, float]:
         """The unweighted terms for the beat that led to this state."""
-        L = compiled.layout
-        step = int(ints[L[lay.I_SCAL] + lay.SI_STEP])
-        length = compiled.length
-        t = min(step, length)
-        tension = float(floats[L[lay.F_TENSION] + t])
-        target = float(compiled.tables_f[L[lay.TF_ARC] + t])
-        scal = L[lay.F_SCAL]
-        last = int(ints[L[lay.I_RECENT]])
-        recent = ints[L[lay.I_RECENT] + 1:L[lay.I_RECENT + 1]]
-        ending = int(ints[L[lay.I_SCAL] + lay.SI_ENDING]) >= 0
-        return {
-            "arc": 1.0 - 2.0 * abs(tension - target),
-            "conflict": float(floats[scal + lay.SF_BEAT_CONFLICT]),
-            "reversal": float(floats[scal + lay.SF_REVERSAL]),
-            "repeat": float(last >= 0 and bool(np.any(recent == last))),
-            "stall": float(floats[scal + lay.SF_CHANGE] < STALL_THRESHOLD),
-            "ending": float(ending) * min(1.0, (step / length) / compiled.climax),
-        }
+        out = np.zeros(len(TERMS))
+        beat_terms(floats, ints, compiled.tables_f, compiled.layout, compiled.climax, out)
+        return dict(zip(TERMS, out.tolist()))
 
     @property
     def weights(self) -> np.ndarray:
@@ -79,17 +64,20 @@ class AudienceArcReward:
                          self.ending], dtype=np.float64)
 
     def __call__(self, compiled, floats: np.ndarray, ints: np.ndarray) -> float:
+        out = np.zeros(len(TERMS))
         return float(beat_reward(floats, ints, compiled.tables_f, compiled.layout, self.weights,
-                                 compiled.climax))
+                                 compiled.climax, out))
+
+
+TERMS = ("arc", "conflict", "reversal", "repeat", "stall", "ending")
 
 
 @njit
-def beat_reward(f, i, tf, L, w, climax):
-    """The weighted sum of :meth:`AudienceArcReward.terms` (compiled, for batches)."""
+def beat_terms(f, i, tf, L, climax, out):
+    """The unweighted terms of the last beat, in ``TERMS`` order, into ``out`` (6,)."""
     step = i[L[lay.I_SCAL] + lay.SI_STEP]
     length = L[lay.D_LEN]
     t = min(step, length)
-    arc = 1.0 - 2.0 * abs(f[L[lay.F_TENSION] + t] - tf[L[lay.TF_ARC] + t])
     scal = L[lay.F_SCAL]
     last = i[L[lay.I_RECENT]]
     repeated = 0.0
@@ -97,9 +85,20 @@ def beat_reward(f, i, tf, L, w, climax):
         for k in range(L[lay.I_RECENT] + 1, L[lay.I_RECENT + 1]):
             if i[k] == last:
                 repeated = 1.0
-    stall = 1.0 if f[scal + lay.SF_CHANGE] < STALL_THRESHOLD else 0.0
     ending = 0.0
     if i[L[lay.I_SCAL] + lay.SI_ENDING] >= 0:
         ending = min(1.0, (step / length) / climax)
-    return (w[0] * arc + w[1] * f[scal + lay.SF_BEAT_CONFLICT] + w[2] * f[scal + lay.SF_REVERSAL]
-            - w[3] * repeated - w[4] * stall + w[5] * ending)
+    out[0] = 1.0 - 2.0 * abs(f[L[lay.F_TENSION] + t] - tf[L[lay.TF_ARC] + t])
+    out[1] = f[scal + lay.SF_BEAT_CONFLICT]
+    out[2] = f[scal + lay.SF_REVERSAL]
+    out[3] = repeated
+    out[4] = 1.0 if f[scal + lay.SF_CHANGE] < STALL_THRESHOLD else 0.0
+    out[5] = ending
+
+
+@njit
+def beat_reward(f, i, tf, L, w, climax, out):
+    """The weighted sum of the terms (also left in ``out``)."""
+    beat_terms(f, i, tf, L, climax, out)
+    return (w[0] * out[0] + w[1] * out[1] + w[2] * out[2] - w[3] * out[3] - w[4] * out[4]
+            + w[5] * out[5])

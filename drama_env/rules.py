@@ -47,7 +47,7 @@ def is_legal(state: DramaState, action: int) -> bool:
     if state.terminated or state.step >= c.length:
         return False
     return bool(kernels.action_legal(state.floats, state.ints, c.tables_f, c.tables_i, c.layout,
-                                     action))
+                                     action, c.scratch))
 
 
 def apply(state: DramaState, action: int, rng: np.random.Generator | None = None,
@@ -71,6 +71,32 @@ def apply(state: DramaState, action: int, rng: np.random.Generator | None = None
     success, witnesses, extra, place = kernels.apply_action(
         state.floats, state.ints, c.tables_f, c.tables_i, c.layout, action, False)
     return _event(state, before, action, bool(success), int(witnesses), int(extra), int(place))
+
+
+def describe(before: DramaState, after: DramaState, action: int) -> Event:
+    """The ``Event`` of ``action`` played from ``before`` to ``after`` (for callers that ran
+    the compiled step themselves). Chance outcomes are read off the two states."""
+    c = after.compiled
+    a = c.action(action)
+    success = True
+    verb = c.verbs[a.verb] if a.verb >= 0 else None
+    extra = -1
+    if verb is not None and verb.op == "eavesdrop":
+        learned = np.flatnonzero((after.knowledge[a.actor] == 1) & (before.knowledge[a.actor] != 1))
+        extra = int(learned[0]) if learned.size else -1
+        success = extra >= 0
+    elif verb is not None and verb.op in ("lie", "steal", "attack", "propose"):
+        success = bool((after.knowledge != before.knowledge).any() or
+                       (after.owners != before.owners).any() or
+                       (after.status != before.status).any() or
+                       (after.bonds != before.bonds).any())
+    place = int(after._scalars_i[lay.SI_LAST_PLACE])
+    witnesses = 0
+    for k in range(c.n_characters):
+        if k in (a.actor, a.target) or (before.status[k] == 0 and before.locations[k] == place
+                                       and after.status[k] == 0):
+            witnesses |= 1 << k
+    return _event(after, before, action, success, witnesses, extra, place)
 
 
 def current_tension(state: DramaState) -> float:

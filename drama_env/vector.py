@@ -16,45 +16,11 @@ from gymnasium import spaces
 from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
-from drama_env._jit import njit
-from drama_env.envs.drama_manager import ILLEGAL_PENALTY, compile_story
-from drama_env.kernels import apply_action, legal_mask
-from drama_env.layout import D_LEN, I_SCAL, SI_ENDING, SI_RNG, SI_STEP
-from drama_env.observation import ManagerObservation, Padding, fill_manager_observation
-from drama_env.reward import AudienceArcReward, beat_reward
+from drama_env.envs.common import ILLEGAL_PENALTY, compile_story
+from drama_env.manager_step import batch_step, reset_world
+from drama_env.observation import ManagerObservation, Padding
+from drama_env.reward import TERMS, AudienceArcReward
 from drama_env.state import DramaState
-
-
-@njit
-def _reset_world(F, I, n, f0, i0, seed, L, tf, ti, pad, masks, obs):
-    F[n, :] = f0
-    I[n, :] = i0
-    I[n, L[I_SCAL] + SI_RNG] = seed
-    legal_mask(F[n], I[n], tf, ti, L, masks[n], 0, masks.shape[1])
-    fill_manager_observation(F[n], I[n], tf, ti, L, pad, obs[n])
-
-
-@njit
-def batch_step(F, I, tf, ti, L, pad, actions, masks, steps, max_steps, w, climax,
-               rewards, terminated, truncated, obs, played):
-    """Play one beat in every world (those flagged in ``played``)."""
-    for n in range(F.shape[0]):
-        if not played[n]:
-            continue
-        f = F[n]
-        i = I[n]
-        a = actions[n]
-        steps[n] += 1
-        if 0 <= a < masks.shape[1] and masks[n, a]:
-            apply_action(f, i, tf, ti, L, a, False)
-            rewards[n] = beat_reward(f, i, tf, L, w, climax)
-        else:
-            rewards[n] = -1.0
-        done = i[L[I_SCAL] + SI_ENDING] >= 0
-        terminated[n] = done
-        truncated[n] = (not done) and (i[L[I_SCAL] + SI_STEP] >= L[D_LEN] or steps[n] >= max_steps)
-        legal_mask(f, i, tf, ti, L, masks[n], 0, masks.shape[1])
-        fill_manager_observation(f, i, tf, ti, L, pad, obs[n])
 
 
 class DramaVectorEnv(VectorEnv):
@@ -90,7 +56,7 @@ class DramaVectorEnv(VectorEnv):
     def _reset_one(self, n: int) -> None:
         seed = int(self._generators[n].integers(0, 2**63))
         c = self.compiled
-        _reset_world(self.floats, self.ints, n, self._f0, self._i0, np.int64(np.uint64(seed)),
+        reset_world(self.floats, self.ints, n, self._f0, self._i0, np.int64(np.uint64(seed)),
                      c.layout, c.tables_f, c.tables_i, self._obs.pad, self.masks, self._obs_buffer)
         self._steps[n] = 0
 
@@ -114,7 +80,8 @@ class DramaVectorEnv(VectorEnv):
             self._reset_one(int(n))
         batch_step(self.floats, self.ints, c.tables_f, c.tables_i, c.layout, self._obs.pad,
                    actions, self.masks, self._steps, self.max_steps, self.reward_fn.weights,
-                   c.climax, rewards, terminated, truncated, self._obs_buffer, played)
+                   c.climax, rewards, terminated, truncated, self._obs_buffer, played,
+                   np.zeros((self.num_envs, len(TERMS))))
         done = terminated | truncated
         infos: dict = {}
         if self.autoreset_mode == AutoresetMode.SAME_STEP and done.any():

@@ -33,6 +33,7 @@ import unicodedata
 import yaml
 
 from stories import generator_data as D
+from stories.constants import GOAL_ARGUMENT
 from stories.errors import UsageError
 
 MIN_CAST, MAX_CAST = 2, 12
@@ -40,7 +41,8 @@ DEFAULT_CAST = (3, 7)          # drawn from the seed when no cast size is given
 LENGTH = (30, 50)
 MAX_SECRETS = 4
 MAX_ENDINGS = 5
-WIDTH = 100                    # YAML line width
+WIDTH = 100                    # line width for nested flow collections
+FLAT_WIDTH = 110               # line width of the text (a flat mapping may run this long)
 
 PLOTS = ("inheritance", "triangle", "debt", "crime", "usurpation", "homecoming")
 # how many core characters each plot casts at most (the rest are supporting roles)
@@ -302,16 +304,15 @@ class _Builder:
     # goals, objects, secrets --------------------------------------------------------------
     def goal(self, c: _Char, kind: str, weight: float, arg: object = None) -> None:
         goal: dict = {"type": kind}
-        if isinstance(arg, _Char):
+        needed = GOAL_ARGUMENT[kind]
+        if needed == "character":
             if arg is c:
                 return
             goal["target"] = arg.id
-        elif isinstance(arg, dict) and "owner" in arg:
+        elif needed == "object":
             goal["object"] = arg["id"]
-        elif isinstance(arg, str) and arg in self.gists:
-            goal["secret"] = arg
-        elif isinstance(arg, str):
-            goal["place"] = arg
+        elif needed is not None:  # a secret or place id
+            goal[needed] = arg
         key = {k: v for k, v in goal.items() if k != "weight"}
         if any({k: v for k, v in g.items() if k != "weight"} == key for g in c.goals):
             return
@@ -487,7 +488,7 @@ def _plot_inheritance(b: _Builder) -> None:
                  {"all": [{"has": {"character": heir.id, "object": prize["id"]}},
                           {"step_at_least": late}]},
                  f"{heir.name} holds {prize['name']} when the lawyers come, and {b.community} "
-                 f"is {heir.their}.")
+                 f"belongs to {heir.them}.")
     if prize["owner"] != rival.id:
         b.ending("loss", f"{rival.name} Takes All",
                  {"all": [{"has": {"character": rival.id, "object": prize["id"]}},
@@ -502,11 +503,15 @@ def _plot_inheritance(b: _Builder) -> None:
                  f"law.")
     b.ending("truth", "The Truth Comes Out", b.exposed(sid, [heir, rival]),
              f"Everyone learns of {b.gists[sid]}; the inheritance no longer matters to anyone.")
-    b.ending("reconcile", f"{_cap(rival.kin(kin_word))}s Again" if sibling else "Family Again",
+    same = heir.gender == rival.gender and heir.gender < 2
+    together = f"{_cap(rival.kin(kin_word))}s Again" if sibling and same else (
+        "Siblings Again" if sibling else "Family Again")
+    b.ending("reconcile", together,
              {"all": [b.above(heir, rival, "affection", 0.5), b.above(rival, heir, "affection", 0.5)]},
              f"{heir.name} and {rival.name} tear up their claims and share what is left.")
     victims = [{"dead": c.id} for c in (heir, rival)]
-    b.ending("death", f"Blood in {_titled(b.place_name(b.hub), True)}", {"any": victims},
+    b.ending("death", rng.choice(["Blood on the Floorboards", "The Last Quarrel",
+                                  "A Death in the Family"]), {"any": victims},
              "A quarrel over an inheritance ends the way such quarrels sometimes do.")
     b.ending("escape", f"{heir.name} Walks Away", {"departed": heir.id},
              f"{heir.name} leaves {b.community} to {rival.name} and the ghosts.", core=False)
@@ -582,7 +587,6 @@ def _plot_triangle(b: _Builder) -> None:
                            f"{betrothed.name} is as rich as ever.", [beloved], {betrothed: 0.8})
         b.goal(betrothed, "keep_secret", 0.8, fortune)
         b.goal(lover or beloved, "expose_secret", 0.6, fortune)
-    b.goal(betrothed, "gain_object", 0.3, token) if False else None
     if lover:
         b.premise = (f"{beloved.name} is to marry {betrothed.name} within the week, but "
                      f"{lover.name} has other plans"
@@ -646,8 +650,7 @@ def _plot_debt(b: _Builder) -> None:
     notes = b.prize = b.obj(("notes", "the promissory notes", "document",
                              "Signed in a shaking hand, one for every bad night."), creditor)
     b.head = debtor
-    debtor.label = f"the last master of {b.community}" if debtor.gender == 1 else (
-        f"the last of the {b.family}s")
+    debtor.label = rng.choice([f"the last of the {b.family}s", f"the head of {b.community}"])
     creditor.label = rng.choice(["a moneylender with excellent manners", "the family's creditor",
                                  "a rich neighbour who collects debts and grudges"])
     b.rel(debtor, creditor, -0.3, -0.3, 0.2)
@@ -707,7 +710,7 @@ def _plot_debt(b: _Builder) -> None:
                  {"secret_known_by": {"secret": forgery, "character": debtor.id}}
                  if b.n > 4 else {"secret_known_by_all": forgery},
                  f"The forgery comes out, and {creditor.name}'s fine manners go with it.")
-    b.ending("death", f"A Shot in {_titled(b.place_name(b.hub), True)}",
+    b.ending("death", rng.choice(["A Shot in the Night", "Settled in Blood", "The Final Payment"]),
              {"any": [{"dead": debtor.id}, {"dead": creditor.id}]},
              "One of them will never pay or collect again.")
     b.ending("escape", f"{debtor.name} Flees", {"departed": debtor.id},
@@ -912,7 +915,7 @@ def _plot_homecoming(b: _Builder) -> None:
                                elder or stayer)
     b.head = elder or stayer
     wanderer.location = b.other_place(b.hub)
-    impostor = rng.random() < 0.5
+    impostor = rng.random() < 0.5 or elder is None  # (with two, both would know a betrayal)
     wanderer.label = rng.choice(["the one who went to sea ten years ago",
                                  "the prodigal, back from the war", "the lost child, returned"])
     stayer.label = f"{wanderer.name}'s {stayer.kin('sibling')}, who never left"
@@ -933,7 +936,8 @@ def _plot_homecoming(b: _Builder) -> None:
         b.goal(wanderer, "keep_secret", 1.0, sid)
         b.goal(wanderer, "gain_object", 0.7, heirloom)
         b.goal(stayer, "expose_secret", 0.9, sid)
-        b.goal(stayer, "gain_object", 0.5, heirloom) if heirloom["owner"] != stayer.id else None
+        if heirloom["owner"] != stayer.id:
+            b.goal(stayer, "gain_object", 0.5, heirloom)
         if elder:
             b.goal(wanderer, "win_affection", 0.5, elder)
             b.goal(elder, "reconcile", 0.8, wanderer)
@@ -1206,21 +1210,57 @@ def _generic_events(b: _Builder) -> None:
             {"tension_above": _num(rng.uniform(0.35, 0.55))}, None, 0.5)
 
 
+def _holds_at_start(b: _Builder, cond: dict) -> bool:
+    """Whether an ending condition is already true in the opening state."""
+    (kind, v), = cond.items()
+    if kind == "all":
+        return all(_holds_at_start(b, c) for c in v)
+    if kind == "any":
+        return any(_holds_at_start(b, c) for c in v)
+    if kind == "not":
+        return not _holds_at_start(b, v)
+    if kind == "secret_known_by_all":
+        return {c.id for c in b.chars} <= set(b.secret_entry(v)["known_by"])
+    if kind == "secret_known_by":
+        return v["character"] in b.secret_entry(v["secret"])["known_by"]
+    if kind == "relation":
+        now = b.rels.get((v["from"], v["to"]), {}).get(v["dim"], 0.0)
+        return now > v["above"] if "above" in v else now < v["below"]
+    if kind == "has":
+        return any(o["id"] == v["object"] and o["owner"] == v["character"] for o in b.objects)
+    if kind == "bond":
+        return v["type"] in b.rels.get((v["from"], v["to"]), {}).get("bonds", [])
+    if kind == "step_at_least":
+        return v <= 0
+    return False  # dead, departed, flag, tension_above: never at the start
+
+
 def _pick_endings(b: _Builder) -> list[dict]:
+    """Three to five endings, false at the start, at least one about a secret."""
     rng = b.rng
-    candidates = b.endings
+    candidates = [e for e in b.endings if not _holds_at_start(b, e["when"])]
     core = [e for e in candidates if e["core"]]
     extra = [e for e in candidates if not e["core"]]
     want = rng.randint(3, MAX_ENDINGS)
+    keep = next((e for e in core if e["mood"] == "truth"), None)
     chosen = list(core)
-    while len(chosen) > want and len(chosen) > 3:
-        chosen.remove(rng.choice(chosen))
+    while len(chosen) > max(want, 3):
+        chosen.remove(rng.choice([e for e in chosen if e is not keep]))
     rng.shuffle(extra)
     for e in extra:
         if len(chosen) >= want:
             break
         chosen.append(e)
+    if len(chosen) < 3:
+        raise AssertionError(f"seed {b.seed}: only {len(chosen)} endings possible")
     chosen = [e for e in candidates if any(e is c for c in chosen)]  # keep priority order
+    # a safety net: when nobody is left on stage the drama is over, whatever else happened
+    gone = [{"departed": c.id} if b.gentle else {"any": [{"dead": c.id}, {"departed": c.id}]}
+            for c in b.chars]
+    chosen.append({"mood": "escape", "title": rng.choice(["An Empty Stage", "Nobody Left",
+                                                          "The House Falls Silent"]),
+                   "when": {"all": gone}, "needs": None,
+                   "text": f"One by one they are gone, and {b.community} is left to the wind."})
     out, seen = [], set()
     for e in chosen:
         eid = _slug(e["title"])
@@ -1231,6 +1271,39 @@ def _pick_endings(b: _Builder) -> list[dict]:
         out.append({"id": eid, "title": e["title"], "tone": _tone(b.genre, e["mood"]),
                     "when": e["when"], "text": e["text"], "needs": e["needs"]})
     return out
+
+
+def _learners(b: _Builder, cond: dict, out: list) -> None:
+    """(secret, characters who must learn it) for each knowledge test in an ending."""
+    (kind, v), = cond.items()
+    if kind in ("all", "any"):
+        for sub in v:
+            _learners(b, sub, out)
+    elif kind == "secret_known_by_all":
+        known = b.secret_entry(v)["known_by"]
+        out.append((v, [c.id for c in b.chars if c.id not in known]))
+    elif kind == "secret_known_by":
+        out.append((v["secret"], [v["character"]]))
+
+
+def _spread_out(b: _Builder, endings: list[dict]) -> None:
+    """Move people so that no secret ending can happen on the first beat: nobody who knows a
+    secret starts in the same place as everyone who must learn it."""
+    where = {c.id: c for c in b.chars}
+    tests: list = []
+    for e in endings:
+        _learners(b, e["when"], tests)
+    for sid, learners in tests:
+        if not learners:
+            continue
+        knowers = b.secret_entry(sid)["known_by"]
+        for _ in range(3):
+            rooms = {where[k].location for k in knowers}
+            if not any(all(where[x].location == room for x in learners) for room in rooms):
+                break
+            mover = where[learners[-1]]
+            free = [p[0] for p in b.places if p[0] not in rooms]
+            mover.location = b.rng.choice(free) if free else b.other_place(mover.location)
 
 
 def _pick_events(b: _Builder, needed: set[str]) -> list[dict]:
@@ -1299,6 +1372,7 @@ def generate_story(seed: int, cast: int | None = None) -> dict:
         if not c.location:
             c.location = b.hub if (i < 2 or rng.random() < 0.55) else b.other_place()
     endings = _pick_endings(b)
+    _spread_out(b, endings)
     needed = {e.pop("needs") for e in endings} - {None}
     events = _pick_events(b, needed)
 
@@ -1309,7 +1383,7 @@ def generate_story(seed: int, cast: int | None = None) -> dict:
     title_vars.update(b.title_vars)
     title = rng.choice(D.TITLES[b.plot]).format(**title_vars)
     title = title[:1].upper() + title[1:]
-    premise = f"In {b.setting['where']}: {b.premise}"
+    premise = f"{_cap(b.setting['where'])}. {b.premise}"
 
     cast_out = []
     for c in b.chars:
@@ -1330,7 +1404,11 @@ def generate_story(seed: int, cast: int | None = None) -> dict:
         if "believes_lie" not in entry:
             entry.pop("lie", None)
         secrets.append(entry)
-    weights = dict(D.GENRE_VERB_WEIGHTS.get(b.genre, {}))
+    weights = {"depart": 0.12}  # leaving for good is a last resort, not an opening move
+    weights.update(D.GENRE_VERB_WEIGHTS.get(b.genre, {}))
+    verbs: dict = {"weights": weights}
+    if b.gentle:  # nobody dies in a comedy
+        verbs = {"exclude": ["attack"], "weights": weights}
     story = {
         "format": 1,
         "id": f"{_slug(title)}-{seed}",
@@ -1349,8 +1427,7 @@ def generate_story(seed: int, cast: int | None = None) -> dict:
         "events": events,
         "tension_arc": _tension_arc(rng),
     }
-    if weights:
-        story["verbs"] = {"weights": weights}
+    story["verbs"] = verbs
     return story
 
 
@@ -1379,33 +1456,50 @@ _Dumper.add_representer(_FlowSeq, lambda d, data: d.represent_sequence(
     "tag:yaml.org,2002:seq", data, flow_style=True))
 
 
-def _flow_text(node) -> str:
-    return yaml.dump(node, Dumper=_Dumper, default_flow_style=True, sort_keys=False,
-                     allow_unicode=True, width=10**6).strip()
+_PLAIN_UNSAFE = set(",[]{}#:&*!|>'\"%@`?")
 
 
-def _styled(node, col: int):
-    """Mark mappings and lists that fit on their line (starting at ``col``) as flow style."""
-    if isinstance(node, (dict, list)) and node and col + len(_flow_text(node)) <= WIDTH:
-        if isinstance(node, dict):
-            return _FlowMap(node)
-        return _FlowSeq(node)
+def _flow_len(node) -> int:
+    """The length of ``node`` written in flow style (exact for plain text, at most a few
+    characters over for text that YAML must quote)."""
     if isinstance(node, dict):
-        return {k: _styled(v, col + len(str(k)) + 2 if not isinstance(v, (dict, list)) or
-                           col + len(str(k)) + 2 + len(_flow_text(v)) <= WIDTH else col + 2)
-                for k, v in node.items()}
+        inner = [len(str(k)) + 2 + _flow_len(v) for k, v in node.items()]
+        return 2 + sum(inner) + 2 * max(len(inner) - 1, 0)
     if isinstance(node, list):
-        return [_styled(v, col + 2) for v in node]
+        inner = [_flow_len(v) for v in node]
+        return 2 + sum(inner) + 2 * max(len(inner) - 1, 0)
+    if isinstance(node, bool):
+        return 5 if node else 6
+    if isinstance(node, str):
+        quoted = (not node or node != node.strip() or any(ch in _PLAIN_UNSAFE for ch in node)
+                  or node.lower() in ("yes", "no", "on", "off", "true", "false", "null", "~")
+                  or node[0] in "-0123456789.")
+        return len(node) + (2 + node.count("'") if quoted else 0)
+    return len(repr(node))
+
+
+def _value(node, inline_col: int, indent: int):
+    """``node`` in flow style if it fits on its line from ``inline_col``, else in block style."""
+    flat = isinstance(node, dict) and not any(isinstance(v, (dict, list)) for v in node.values())
+    limit = FLAT_WIDTH if flat else WIDTH
+    if isinstance(node, (dict, list)) and node and inline_col + _flow_len(node) <= limit:
+        return _FlowMap(node) if isinstance(node, dict) else _FlowSeq(node)
+    return _block(node, indent)
+
+
+def _block(node, indent: int):
+    """Block style at column ``indent`` (keys, or the dash of each item), children styled."""
+    if isinstance(node, dict):
+        return {k: _value(v, indent + len(str(k)) + 2, indent + 2) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_value(v, indent + 2, indent + 2) for v in node]
     return node
 
 
 def to_yaml(story: dict, header: str = "") -> str:
     """Story data as tidy YAML text (stable key order, short leaves on one line)."""
-    styled = {k: _styled(v, len(k) + 2 if not isinstance(v, (dict, list)) or
-                         len(k) + 2 + len(_flow_text(v)) <= WIDTH else 0)
-              for k, v in story.items()}
-    body = yaml.dump(styled, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=WIDTH,
-                     default_flow_style=False)
+    body = yaml.dump(_block(story, 0), Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                     width=FLAT_WIDTH, default_flow_style=False)
     return header + body
 
 

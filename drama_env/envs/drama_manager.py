@@ -8,20 +8,15 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from drama_env import kernels, rules
+from drama_env import rules
 from drama_env.compiled import CompiledStory
+from drama_env.envs.common import ILLEGAL_PENALTY, compile_story
+from drama_env.event import Event
+from drama_env.manager_step import batch_step
 from drama_env.observation import ManagerObservation, Padding
-from drama_env.reward import AudienceArcReward
+from drama_env.reward import TERMS, AudienceArcReward
 from drama_env.state import DramaState
-from stories import Story, load_story
-
-ILLEGAL_PENALTY = 1.0
-
-
-def compile_story(story: "str | Story | CompiledStory") -> CompiledStory:
-    if isinstance(story, CompiledStory):
-        return story
-    return CompiledStory(story if isinstance(story, Story) else load_story(story))
+from stories import Story
 
 
 class DramaManagerEnv(gym.Env):
@@ -83,7 +78,9 @@ class DramaManagerEnv(gym.Env):
     ## Episode End
 
     ``terminated``: one of the story's endings is reached. ``truncated``: the story's length
-    in beats is used up, or ``max_steps`` env steps passed (illegal actions count).
+    in beats is used up, nothing more can happen (everyone has left or died), or
+    ``max_steps`` env steps passed (illegal actions count). ``info`` holds ``action_mask``,
+    ``reward_terms`` and, when rendering, the ``event`` (a ``drama_env.Event``).
 
     ## Arguments
 
@@ -132,33 +129,45 @@ class DramaManagerEnv(gym.Env):
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
         super().reset(seed=seed)
         self.state = DramaState.initial(self.compiled, int(self.np_random.integers(0, 2**63)))
-        self._steps = 0
         self._events = []
-        self._mask = rules.legal_actions(self.state)
-        return self._observation(), self._info(None, None)
+        # a batch of one, as views on the state, for the shared compiled step
+        self._batch_f = self.state.floats[None, :]
+        self._batch_i = self.state.ints[None, :]
+        self._steps = np.zeros(1, np.int64)
+        self._masks = rules.legal_actions(self.state)[None, :]
+        self._mask = self._masks[0]
+        self._weights = self.reward_fn.weights
+        return self._observation_of(None), self._info(None)
 
     def step(self, action):
         if self.state is None:
             raise RuntimeError("call reset() before step()")
         action = int(action)
         story_action = action if self._canonical is None else int(self._to_story[action])
-        self._steps += 1
+        legal = story_action >= 0 and bool(self._mask[story_action])
+        before = self.state.clone() if legal and self.render_mode is not None else None
+        c = self.compiled
+        rewards = np.zeros(1)
+        ended = np.zeros(2, np.bool_)
+        terms = np.zeros((1, len(TERMS)))
+        flat = np.empty((1, self._obs.size), np.float32)
+        batch_step(self._batch_f, self._batch_i, c.tables_f, c.tables_i, c.layout, self._obs.pad,
+                   np.array([story_action if legal else -1]), self._masks, self._steps,
+                   self.max_steps, self._weights, c.climax, rewards, ended[:1], ended[1:],
+                   flat, np.ones(1, np.bool_), terms)
         event = None
-        if story_action >= 0 and self._mask[story_action]:
-            event = rules.apply(self.state, story_action, record=self.render_mode is not None,
-                                check=False)
+        if before is not None:
+            event = rules.describe(before, self.state, story_action)
             self._events.append(event)
-            terms = self.reward_fn.terms(self.compiled, self.state.floats, self.state.ints)
-            reward = self.reward_fn(self.compiled, self.state.floats, self.state.ints)
-            self._mask = rules.legal_actions(self.state)
+        info = self._info(event)
+        if legal:
+            info["reward_terms"] = dict(zip(TERMS, terms[0].tolist()))
         else:
-            terms = {"illegal": 1.0}
-            reward = -ILLEGAL_PENALTY
-        terminated = self.state.terminated
-        truncated = not terminated and (self.state.truncated or self._steps >= self.max_steps)
+            info["illegal_action"] = True
         if self.render_mode == "human":
             self.render()
-        return self._observation(), float(reward), terminated, truncated, self._info(event, terms)
+        return (self._observation_of(flat[0]), float(rewards[0]), bool(ended[0]),
+                bool(ended[1]), info)
 
     def action_masks(self) -> np.ndarray:
         """Legal actions now, as a boolean mask over the action space (for MaskablePPO)."""
@@ -170,20 +179,16 @@ class DramaManagerEnv(gym.Env):
         return out
 
     # --- helpers ------------------------------------------------------------------------
-    def _observation(self) -> dict[str, np.ndarray]:
-        flat = np.empty(self._obs.size, dtype=np.float32)
-        self._obs.fill(self.compiled, self.state.floats, self.state.ints, flat)
+    def _observation_of(self, flat: np.ndarray | None) -> dict[str, np.ndarray]:
+        if flat is None:
+            flat = np.empty(self._obs.size, dtype=np.float32)
+            self._obs.fill(self.compiled, self.state.floats, self.state.ints, flat)
         return self._obs.views(flat)
 
-    def _info(self, event, terms) -> dict[str, Any]:
-        info = {"action_mask": self.action_masks(), "step": self.state.step,
-                "ending": self.state.ending_id}
+    def _info(self, event: Event | None) -> dict[str, Any]:
+        info = {"action_mask": self.action_masks()}
         if event is not None:
             info["event"] = event
-        if terms is not None:
-            info["reward_terms"] = terms
-        if terms and "illegal" in terms:
-            info["illegal_action"] = True
         return info
 
     def render(self):
@@ -215,4 +220,4 @@ def masked_policy_action(env: DramaManagerEnv, rng: np.random.Generator) -> int:
     return int(rng.choice(legal)) if legal.size else 0
 
 
-__all__ = ["DramaManagerEnv", "compile_story", "masked_policy_action", "kernels"]
+__all__ = ["DramaManagerEnv", "compile_story", "masked_policy_action", "ILLEGAL_PENALTY"]
