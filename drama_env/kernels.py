@@ -632,7 +632,7 @@ def apply_action(f, i, tf, ti, L, a, lookahead):
 
     Returns ``(success, witnesses_bitmask, extra, place)``; ``extra`` is the secret learned by
     eavesdropping or -1. With ``lookahead`` no randomness is drawn: uncertain outcomes succeed
-    when their chance is at least one half (used by agents that plan one beat ahead).
+    when their chance is more than one half (used by agents that plan one beat ahead).
     """
     C = L[D_C]
     base = L[TI_ACT] + 4 * a
@@ -815,16 +815,17 @@ def score_actions(f, i, tf, ti, L, actor, first, stop, mask, scores, goal_w, tra
             continue
         base = L[TI_ACT] + 4 * a
         v = ti[base + 1]
+        doer = ti[base]
         f2 = f.copy()
         i2 = i.copy()
         apply_action(f2, i2, tf, ti, L, a, True)
         satisfaction(f2, i2, tf, ti, L, sat1)
-        me = actor if actor >= 0 else 0
+        me = actor if actor >= 0 else max(doer, 0)
         gain = 0.0
         if actor >= 0:
             gain = sat1[actor] - sat0[actor]
             gain -= secret_risk(i2, tf, L, actor) - secret_risk(i, tf, L, actor)
-        else:  # a director: everyone's stakes and the drama's tension
+        else:  # a director: how much the beat moves everyone's fortunes
             for c in range(C):
                 gain += abs(sat1[c] - sat0[c]) / C
         score = goal_w * 20.0 * gain

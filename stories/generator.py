@@ -673,9 +673,9 @@ def _plot_debt(b: _Builder) -> None:
     b.goal(debtor, "gain_object", 0.8, notes)
     b.goal(creditor, "harm", 0.4, debtor)
     if kin:
-        rel_word = rng.choice(["child", "sibling", "spouse"])
+        rel_word = rng.choice(["child", "sibling"])
         kin.label = f"{debtor.name}'s devoted {kin.kin(rel_word)}"
-        bonds = ("spouse",) if rel_word == "spouse" else ("kin",)
+        bonds = ("kin",)
         b.rel(debtor, kin, 0.7, 0.4, 0.4, bonds)
         b.rel(kin, debtor, 0.6, 0.5, 0.4, bonds)
         b.rel(kin, creditor, 0.0, 0.0, 0.2)
@@ -690,10 +690,9 @@ def _plot_debt(b: _Builder) -> None:
         b.premise = (f"{debtor.name} owes {creditor.name} more than {b.community} is worth, and "
                      f"{creditor.name} would settle for {kin.name}'s hand. {kin.name} still "
                      f"believes the family is rich.")
-        if rel_word != "spouse":
-            b.ending("bitter", "A Marriage to Pay a Debt",
-                     {"bond": {"from": creditor.id, "to": kin.id, "type": "spouse"}},
-                     f"{kin.name} marries {creditor.name}, and the notes go into the fire.")
+        b.ending("bitter", "A Marriage to Pay a Debt",
+                 {"bond": {"from": creditor.id, "to": kin.id, "type": "spouse"}},
+                 f"{kin.name} marries {creditor.name}, and the notes go into the fire.")
         b.ending("truth", f"{kin.name} Learns the Truth",
                  {"secret_known_by": {"secret": ruin, "character": kin.id}},
                  f"{kin.name} learns that the family is ruined, and by whom.")
@@ -1129,6 +1128,24 @@ def _support(b: _Builder, role: str) -> None:
             b.goal(c, "expose_secret", 0.5, b.core_secret)
 
 
+def _props(b: _Builder) -> None:
+    """A weapon in the hands of someone with a grudge, and sometimes a keepsake."""
+    rng = b.rng
+    grudges = [c for c in b.chars if any(g["type"] == "harm" for g in c.goals)]
+    if grudges and rng.random() < 0.7:
+        holder = rng.choice(grudges)
+        weapon = b.obj(b.setting["weapon"] + ("Kept close, and loaded with meaning.",), holder)
+        fearful = [c for c in b.chars if c is not holder and any(
+            g["type"] in ("keep_secret", "protect") for g in c.goals)]
+        if fearful:
+            b.goal(rng.choice(fearful), "gain_object", 0.4, weapon)
+    tokens = [t for t in D.TOKENS if not b.prize or t[0] != b.prize["id"]]
+    if rng.random() < 0.5:
+        giver, receiver = rng.sample(b.chars, 2)
+        token = b.obj(rng.choice(tokens), giver)
+        b.goal(receiver, "gain_object", 0.3, token)
+
+
 def _background(b: _Builder) -> None:
     """A few light relationships so that nobody on stage is a stranger to everyone."""
     rng = b.rng
@@ -1146,7 +1163,7 @@ def _describe(b: _Builder, c: _Char) -> str:
     words = []
     for trait, value in traits[:2]:
         high, low = D.TRAIT_WORDS[trait]
-        words.append(b.rng.choice(high if value >= 0.5 else low))
+        words.append(b.rng.choice(high if value >= 0.5 else low).format(their=c.their))
     names = {x.id: x.name for x in b.chars}
     objects = {o["id"]: o["name"] for o in b.objects}
     motive = ""
@@ -1168,6 +1185,8 @@ def _standards(b: _Builder, c: _Char) -> dict:
     praise: list[str] = []
     condemn: list[str] = []
     for trait, value in traits[:3]:
+        if abs(value - 0.5) < 0.12:  # an average trait makes no moral code
+            continue
         good, bad = D.STANDARDS_BY_TRAIT[trait]
         if value < 0.5:
             good, bad = tuple(v for v in bad if v not in ("attack", "depart")) or good, good
@@ -1175,6 +1194,11 @@ def _standards(b: _Builder, c: _Char) -> dict:
             options = [v for v in pool if v not in praise and v not in condemn]
             if options:
                 out.append(b.rng.choice(options))
+    if not praise:
+        praise.append(b.rng.choice([v for v in ("comfort", "confide", "give", "forgive")
+                                    if v not in condemn]))
+    if not condemn:
+        condemn.append(b.rng.choice([v for v in ("betray", "lie", "steal") if v not in praise]))
     return {"praise": praise, "condemn": condemn}
 
 
@@ -1365,6 +1389,7 @@ def generate_story(seed: int, cast: int | None = None) -> dict:
         used[role] = used.get(role, 0) + 1
         _support(b, role)
     _background(b)
+    _props(b)
     _generic_events(b)
 
     # where everyone starts: the core mostly in the hub, the rest scattered

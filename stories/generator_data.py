@@ -278,7 +278,7 @@ TOKENS = (
 # For each Big Five trait: (adjectives when high, adjectives when low).
 TRAIT_WORDS = {
     "openness": (("curious", "restless", "imaginative", "unconventional"),
-                 ("traditional", "practical", "set in their ways", "incurious")),
+                 ("traditional", "practical", "set in {their} ways", "incurious")),
     "conscientiousness": (("dutiful", "meticulous", "disciplined", "scrupulous"),
                           ("careless", "impulsive", "disorderly", "reckless")),
     "extraversion": (("charming", "loud", "magnetic", "talkative"),

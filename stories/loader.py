@@ -32,9 +32,16 @@ def _describe(error: dict) -> tuple[str, str]:
     if kind.endswith("_type") or kind.endswith("_parsing"):
         got = type(error.get("input")).__name__
         return f"{field}: {msg} (got {got})", "fix the value's type"
-    if kind in ("too_short", "too_long", "greater_than", "greater_than_equal", "less_than",
-                "less_than_equal"):
-        return f"{field}: {msg}", "change the value to fit the limit"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        ctx = error.get("ctx", {})
+        bound = next(iter(ctx.values()), "?")
+        side = "below the minimum" if kind.startswith("greater") else "above the maximum"
+        return (f"{field} {error.get('input')!r} is {side} {bound}",
+                "use a value within the allowed range (see docs/story-format.md)")
+    if kind in ("too_short", "too_long"):
+        return f"{field}: {msg}", "change the number of entries to fit the limit"
+    if msg.startswith(field):
+        return msg, "see docs/story-format.md for this field"
     return f"{field}: {msg}", "see docs/story-format.md for this field"
 
 

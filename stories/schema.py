@@ -7,7 +7,7 @@ during play lives in ``drama_env.DramaState``. ``docs/story-format.md`` document
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -15,8 +15,9 @@ from stories.constants import (BIG_FIVE, BONDS, EMOTIONS, GOAL_ARGUMENT, GOAL_TY
                                  REL_DIMS, TONES, VERB_ARGS, VERB_OPS)
 
 Identifier = str
-Unit = float  # a value in [0, 1]
-Signed = float  # a value in [-1, 1]
+Unit = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]      # a value in [0, 1]
+Signed = Annotated[float, Field(ge=-1.0, le=1.0, allow_inf_nan=False)]   # a value in [-1, 1]
+Affinity = Annotated[float, Field(ge=-3.0, le=3.0, allow_inf_nan=False)]  # a verb's inclination
 
 FORMAT_VERSION = 1
 
@@ -91,8 +92,8 @@ CONDITION_KEYS = ("all", "any", "not", "secret_known_by_all", "secret_known_by",
 class Condition(Model):
     """One test over the state, written as a one-key mapping (``{dead: hamlet}``)."""
 
-    all: Optional[list["Condition"]] = None
-    any: Optional[list["Condition"]] = None
+    all: Optional[list["Condition"]] = Field(default=None, min_length=1)
+    any: Optional[list["Condition"]] = Field(default=None, min_length=1)
     not_: Optional["Condition"] = Field(default=None, alias="not")
     secret_known_by_all: Optional[Identifier] = None
     secret_known_by: Optional[SecretKnownTest] = None
@@ -103,12 +104,12 @@ class Condition(Model):
     departed: Optional[Identifier] = None
     alive: Optional[Identifier] = None
     at: Optional[PlaceTest] = None
-    together: Optional[list[Identifier]] = None
+    together: Optional[list[Identifier]] = Field(default=None, min_length=2)
     has: Optional[HasTest] = None
     bond: Optional[BondTest] = None
     flag: Optional[Identifier] = None
-    step_at_least: Optional[int] = None
-    tension_above: Optional[float] = None
+    step_at_least: Optional[Annotated[int, Field(ge=0)]] = None
+    tension_above: Optional[Unit] = None
 
     @model_validator(mode="before")
     @classmethod
@@ -142,17 +143,13 @@ class RelationChange(Model):
     from_: Identifier = Field(alias="from")
     to: Identifier
     dim: Literal[REL_DIMS]  # type: ignore[valid-type]
-    delta: float
-
-    _range = field_validator("delta")(lambda v: _in_range(v, -2, 2, "delta"))
+    delta: Annotated[float, Field(ge=-2.0, le=2.0)]
 
 
 class EmotionChange(Model):
     character: Identifier  # a character id, or "present" / "all"
     emotion: Literal[EMOTIONS]  # type: ignore[valid-type]
-    delta: float
-
-    _range = field_validator("delta")(lambda v: _in_range(v, -1, 1, "delta"))
+    delta: Signed
 
 
 class Reveal(Model):
@@ -278,8 +275,8 @@ class Verb(Model):
     conflict: Unit = 0.0                  # how much open conflict it shows
     actor_emotions: dict[Literal[EMOTIONS], Signed] = {}   # type: ignore[valid-type]
     target_emotions: dict[Literal[EMOTIONS], Signed] = {}  # type: ignore[valid-type]
-    traits: dict[Literal[BIG_FIVE], Signed] = {}           # type: ignore[valid-type]
-    feelings: dict[Literal[EMOTIONS], Signed] = {}         # type: ignore[valid-type]
+    traits: dict[Literal[BIG_FIVE], Affinity] = {}         # type: ignore[valid-type]
+    feelings: dict[Literal[EMOTIONS], Affinity] = {}       # type: ignore[valid-type]
     probability: Unit = 1.0               # chance the mechanic succeeds (lie, eavesdrop, attack…)
     bond: Optional[Literal[BONDS]] = None  # type: ignore[valid-type]
     weight: float = Field(default=1.0, ge=0.0, le=10.0)
@@ -292,7 +289,7 @@ class VerbChanges(Model):
 
     only: Optional[list[Identifier]] = None
     exclude: list[Identifier] = []
-    weights: dict[Identifier, float] = {}
+    weights: dict[Identifier, Annotated[float, Field(ge=0.0, le=10.0)]] = {}
     add: list[Verb] = []
 
 

@@ -17,6 +17,8 @@ from stories.errors import StoryError
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 24
 MAX_NODES = 200_000
+SAFE_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null",
+                                                      "seq", "map")}
 
 Marks = dict[tuple, tuple[int, int]]
 
@@ -54,7 +56,7 @@ def _screen(text: str, source: str) -> None:
                 raise StoryError(source, *where, "YAML anchors and aliases are not allowed",
                                  "write the value out in full")
             tag = getattr(event, "tag", None)
-            if tag and not getattr(event, "implicit", True) and not tag.startswith("tag:yaml.org,2002:"):
+            if tag is not None and tag not in SAFE_TAGS:
                 raise StoryError(source, *where, f"YAML tag {tag!r} is not allowed",
                                  "remove the tag; story files hold plain data")
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):

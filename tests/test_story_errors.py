@@ -51,8 +51,14 @@ def test_out_of_range_value():
     data["relationships"][0]["trust"] = 1.7
     text = story_yaml(data)
     error = error_of(text)
-    assert "outside [-1, 1]" in str(error)
+    assert "trust 1.7 is above the maximum 1" in str(error)
     assert error.line == line_of(text, "trust: 1.7")
+
+
+def test_empty_condition_list_is_an_error_not_a_crash():
+    data = story_dict()
+    data["endings"][0]["when"] = {"any": []}
+    assert "at least 1" in str(error_of(story_yaml(data)))
 
 
 def test_unknown_verb_in_standards():
