@@ -387,9 +387,10 @@ def legal_mask(f, i, tf, ti, L, mask, first, stop):
         for b in range(C):
             tog[a, b] = acting[a] and acting[b] and i[lc + a] == i[lc + b]
     reqs, thr0, rel0, emo0, bo = L[TI_REQ], L[TF_REQ_THR], L[F_REL], L[F_EMO], L[I_BONDS]
+    act0, vop0, varg0, vbond0, rstart0, E = L[TI_ACT], L[TI_V_OP], L[TI_V_ARG], L[TI_V_BOND], L[TI_REQ_START], L[D_E]
     stack = np.zeros(L[D_K] + 1, dtype=np.bool_)
     for a in range(first, stop):
-        base = L[TI_ACT] + 4 * a
+        base = act0 + 4 * a
         actor, v, target, arg = ti[base], ti[base + 1], ti[base + 2], ti[base + 3]
         ok = True
         if v < 0:
@@ -398,8 +399,8 @@ def legal_mask(f, i, tf, ti, L, mask, first, stop):
         if not acting[actor] or (target >= 0 and not tog[actor, target]):
             mask[a - first] = False
             continue
-        op = ti[L[TI_V_OP] + v]
-        kind = ti[L[TI_V_ARG] + v]
+        op = ti[vop0 + v]
+        kind = ti[varg0 + v]
         if kind == ARG_SECRET:
             k = i[kn + target * S + arg]
             ok = i[kn + actor * S + arg] == 1 and k != 1 and not (op == OP_LIE and k == -1)
@@ -420,10 +421,10 @@ def legal_mask(f, i, tf, ti, L, mask, first, stop):
                 if i[kn + target * S + x] == 1 and i[kn + actor * S + x] != 1:
                     ok = True
         elif ok and (op == OP_BOND or op == OP_PROPOSE):
-            bit = ti[L[TI_V_BOND] + v]
+            bit = ti[vbond0 + v]
             ok = bit < 0 or ((i[bo + actor * C + target] >> bit) & 1) == 0
         if ok:
-            for r in range(ti[L[TI_REQ_START] + v], ti[L[TI_REQ_START] + v + 1]):
+            for r in range(ti[rstart0 + v], ti[rstart0 + v + 1]):
                 rk, idx, sign = ti[reqs + 4 * r], ti[reqs + 4 * r + 1], ti[reqs + 4 * r + 2]
                 t = tf[thr0 + r]
                 if rk == R_ACTOR_REL or rk == R_TARGET_REL:
@@ -436,7 +437,7 @@ def legal_mask(f, i, tf, ti, L, mask, first, stop):
                     if (sign > 0 and value <= t) or (sign < 0 and value >= t):
                         ok = False
                 elif rk == R_ACTOR_EMO:
-                    value = f[emo0 + actor * L[D_E] + idx]
+                    value = f[emo0 + actor * E + idx]
                     if (sign > 0 and value <= t) or (sign < 0 and value >= t):
                         ok = False
                 elif rk == R_BOND:
@@ -569,8 +570,10 @@ def decay_and_mood(f, tf, i, L):
         cd = 0.0
         for e in range(E):
             k = L[F_EMO] + c * E + e
-            f[k] *= 1.0 - EMOTION_DECAY
-            x = f[k]
+            x = f[k] * (1.0 - EMOTION_DECAY)
+            if x < 1e-4:  # faded away (and no float denormals, which are slow)
+                x = 0.0
+            f[k] = x
             total += x
             cp += x * tf[L[TF_PAD] + e * 3]
             ca += x * tf[L[TF_PAD] + e * 3 + 1]

@@ -78,6 +78,8 @@ class ManagerObservation:
         sizes = [int(np.prod(shape)) for _, shape, _, _ in self.keys]
         self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         self.size = int(self.offsets[-1])
+        self._slices = [(key, slice(int(self.offsets[k]), int(self.offsets[k + 1])), shape)
+                        for k, (key, shape, _, _) in enumerate(self.keys)]
         self.space = spaces.Dict({key: spaces.Box(low, high, shape, np.float32)
                                   for key, shape, low, high in self.keys})
         p = padding
@@ -86,11 +88,10 @@ class ManagerObservation:
 
     def views(self, flat: np.ndarray) -> dict[str, np.ndarray]:
         """Dict of views into ``flat`` (D,) or (N, D)."""
+        if flat.ndim == 1:
+            return {key: flat[where].reshape(shape) for key, where, shape in self._slices}
         lead = flat.shape[:-1]
-        out = {}
-        for k, (key, shape, _, _) in enumerate(self.keys):
-            out[key] = flat[..., self.offsets[k]:self.offsets[k + 1]].reshape(lead + shape)
-        return out
+        return {key: flat[..., where].reshape(lead + shape) for key, where, shape in self._slices}
 
     def fill(self, compiled: CompiledStory, floats: np.ndarray, ints: np.ndarray,
              out: np.ndarray) -> None:
