@@ -1134,7 +1134,7 @@ def _props(b: _Builder) -> None:
     grudges = [c for c in b.chars if any(g["type"] == "harm" for g in c.goals)]
     if grudges and rng.random() < 0.7:
         holder = rng.choice(grudges)
-        weapon = b.obj(b.setting["weapon"] + ("Kept close, and loaded with meaning.",), holder)
+        weapon = b.obj(b.setting["weapon"] + ("Never far from its owner's hand.",), holder)
         fearful = [c for c in b.chars if c is not holder and any(
             g["type"] in ("keep_secret", "protect") for g in c.goals)]
         if fearful:
