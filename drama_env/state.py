@@ -8,8 +8,6 @@ locations, possessions, flags, the step, the tension history and its own random 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +16,7 @@ from drama_env import layout as lay
 from drama_env.compiled import CompiledStory
 from stories.constants import BOND_INDEX, BONDS, EMOTION_INDEX, EMOTIONS, PAD, REL_DIMS, REL_INDEX
 from stories.errors import SaveError
+from stories.files import write_atomic
 
 SAVE_FORMAT = "drama-state"
 SAVE_VERSION = 1
@@ -289,19 +288,6 @@ class DramaState:
     def __repr__(self) -> str:
         return (f"DramaState(story={self.compiled.story.id!r}, step={self.step}, "
                 f"ending={self.ending_id!r})")
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 __all__ = ["DramaState", "write_atomic", "BONDS", "PAD", "REL_DIMS"]
