@@ -11,6 +11,7 @@ import numpy as np
 from drama_env._jit import njit
 from drama_env.envs.common import ILLEGAL_PENALTY
 from drama_env.kernels import apply_action, legal_mask
+from drama_env.kernels import satisfaction as from_satisfaction
 from drama_env.layout import D_LEN, I_SCAL, SI_ENDING, SI_RNG, SI_STEP
 from drama_env.observation import fill_manager_observation
 from drama_env.reward import beat_reward
@@ -55,3 +56,13 @@ def batch_step(F, I, tf, ti, L, pad, actions, masks, steps, max_steps, w, climax
         truncated[n] = (not done) and (i[L[I_SCAL] + SI_STEP] >= L[D_LEN]
                                        or steps[n] >= max_steps or stuck)
         fill_manager_observation(f, i, tf, ti, L, pad, obs[n])
+
+
+@njit
+def play_beat(f, i, tf, ti, L, a, w, climax, sat_before, sat_after, terms):
+    """Play one legal action; fill everyone's goal satisfaction before and after; return the
+    audience reward of the beat (its terms in ``terms``). Used by the character envs."""
+    from_satisfaction(f, i, tf, ti, L, sat_before)
+    apply_action(f, i, tf, ti, L, a, False)
+    from_satisfaction(f, i, tf, ti, L, sat_after)
+    return beat_reward(f, i, tf, L, w, climax, terms)

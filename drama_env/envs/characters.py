@@ -25,8 +25,9 @@ from pettingzoo.utils import AgentSelector, wrappers
 
 from drama_env import rules
 from drama_env.envs.character_view import character_view_size, fill_character_view, narrator_view
-from drama_env.envs.drama_manager import compile_story
-from drama_env.reward import AudienceArcReward
+from drama_env.envs.common import ILLEGAL_PENALTY, compile_story
+from drama_env.manager_step import play_beat
+from drama_env.reward import TERMS, AudienceArcReward
 from drama_env.state import DramaState
 
 NARRATOR = "narrator"
@@ -73,6 +74,9 @@ class _DramaCore:
         self._act_spaces = {a: spaces.Discrete(self._slice) for a in ids}
         self._act_spaces[NARRATOR] = spaces.Discrete(n_events + 1)
         self.state: DramaState | None = None
+        self._sat = (np.zeros(len(ids)), np.zeros(len(ids)))
+        self._terms = np.zeros(len(TERMS))
+        self._weights = self.reward_fn.weights
 
     def observation_space(self, agent):
         return self._obs_spaces[agent]
@@ -115,13 +119,13 @@ class _DramaCore:
         else:
             story_action = int(c.actor_ranges[self._index[agent]]) + action
         if not (0 <= story_action < c.n_actions) or not rules.is_legal(self.state, story_action):
-            return {agent: -1.0}
-        before = rules.goal_satisfaction(self.state)
-        rules.apply(self.state, story_action, record=False, check=False)
-        after = rules.goal_satisfaction(self.state)
-        audience = self.reward_fn(c, self.state.floats, self.state.ints)
-        out = {a: self.w_self * SELFISH_SCALE * float(after[k] - before[k]) + self.w_audience * audience
-               for a, k in self._index.items()}
+            return {agent: -ILLEGAL_PENALTY}
+        before, after = self._sat
+        audience = float(play_beat(self.state.floats, self.state.ints, c.tables_f, c.tables_i,
+                                   c.layout, story_action, self._weights, c.climax, before, after,
+                                   self._terms))
+        gains = (SELFISH_SCALE * self.w_self) * (after - before) + self.w_audience * audience
+        out = dict(zip(self._index, gains.tolist()))
         out[NARRATOR] = audience
         return out
 
@@ -237,7 +241,7 @@ class parallel_env(_DramaCore, ParallelEnv):
                 story_action = int(self.compiled.actor_ranges[self._index[agent]]) + action
                 if not rules.is_legal(self.state, story_action):
                     if not self._round_masks[agent][action]:  # illegal from the start
-                        rewards[agent] -= 1.0
+                        rewards[agent] -= ILLEGAL_PENALTY
                     continue
             for a, r in self._play(agent, action).items():
                 if a in rewards:
