@@ -90,15 +90,14 @@ def cartpole_vector(n: int, steps: int) -> float:
     return n * steps / (time.perf_counter() - start)
 
 
-def drama_vector(story: str, n: int, steps: int) -> float:
-    env = DramaVectorEnv(n, story)
+def drama_vector(story: str, n: int, steps: int, threads: bool = False) -> float:
+    env = DramaVectorEnv(n, story, threads=threads)
     _, info = env.reset(seed=0)
     rng = np.random.default_rng(0)
     start = time.perf_counter()
     for _ in range(steps):
-        masks = info["action_mask"]
-        scores = rng.random(masks.shape) * masks  # a random legal action per world
-        _, _, _, _, info = env.step(scores.argmax(axis=1))
+        order = rng.permutation(env.single_action_space.n)  # a random legal action per world
+        _, _, _, _, info = env.step(order[info["action_mask"][:, order].argmax(axis=1)])
     return n * steps / (time.perf_counter() - start)
 
 
@@ -121,6 +120,8 @@ def main() -> None:
         cart_vec = timed(lambda: cartpole_vector(n, steps * 10), r)
         vec = timed(lambda: drama_vector(args.story, n, steps), r)
         rows.append((f"vector env N={n}", vec, f"CartPoleVectorEnv N={n}", cart_vec))
+        vec = timed(lambda: drama_vector(args.story, n, steps, threads=True), r)
+        rows.append((f"vector env N={n}, threads", vec, f"CartPoleVectorEnv N={n}", cart_vec))
     env = DramaVectorEnv(1, args.story)
     per_world = env.floats.nbytes + env.ints.nbytes + env.masks.nbytes + env._obs_buffer.nbytes
     print(f"story {args.story}: {env.compiled.n_characters} characters, "

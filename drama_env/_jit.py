@@ -8,6 +8,7 @@ try:  # pragma: no cover - depends on the install
     if os.environ.get("DRAMA_NO_JIT"):
         raise ImportError
     from numba import njit as _njit
+    from numba import prange
 
     def njit(*args, **kwargs):
         kwargs.setdefault("cache", True)
@@ -22,6 +23,7 @@ try:  # pragma: no cover - depends on the install
     JIT = True
 except ImportError:  # pragma: no cover
     JIT = False
+    prange = range
 
     def njit(*args, **kwargs):
         if len(args) == 1 and callable(args[0]) and not kwargs:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from drama_env._jit import njit
+from drama_env._jit import njit, prange
 from drama_env.envs.common import ILLEGAL_PENALTY
 from drama_env.kernels import apply_action, legal_mask
 from drama_env.kernels import satisfaction as from_satisfaction
@@ -27,35 +27,52 @@ def reset_world(F, I, n, f0, i0, seed, L, tf, ti, pad, masks, obs):
 
 
 @njit
+def step_world(F, I, tf, ti, L, pad, actions, masks, steps, max_steps, w, climax,
+               rewards, terminated, truncated, obs, terms, n):
+    """The drama manager's whole step for world ``n``: beat, reward and its terms, end
+    flags, next legal mask and observation."""
+    f = F[n]
+    i = I[n]
+    a = actions[n]
+    steps[n] += 1
+    if 0 <= a < masks.shape[1] and masks[n, a]:
+        apply_action(f, i, tf, ti, L, a, False)
+        rewards[n] = beat_reward(f, i, tf, L, w, climax, terms[n])
+    else:
+        rewards[n] = -ILLEGAL_PENALTY
+        terms[n, :] = np.nan
+    done = i[L[I_SCAL] + SI_ENDING] >= 0
+    terminated[n] = done
+    legal_mask(f, i, tf, ti, L, masks[n], 0, masks.shape[1])
+    stuck = True
+    for k in range(masks.shape[1]):
+        if masks[n, k]:
+            stuck = False
+            break
+    truncated[n] = (not done) and (i[L[I_SCAL] + SI_STEP] >= L[D_LEN]
+                                   or steps[n] >= max_steps or stuck)
+    fill_manager_observation(f, i, tf, ti, L, pad, obs[n])
+
+
+@njit
 def batch_step(F, I, tf, ti, L, pad, actions, masks, steps, max_steps, w, climax,
                rewards, terminated, truncated, obs, played, terms):
-    """Play one beat in every world flagged in ``played``: the drama manager's whole step
-    (beat, reward and its terms, end flags, next legal mask, observation). The single env
-    runs the same function on a batch of one."""
+    """Step every world flagged in ``played``, one after another. The single env runs this
+    on a batch of one, so a vector env and N single envs agree by construction."""
     for n in range(F.shape[0]):
-        if not played[n]:
-            continue
-        f = F[n]
-        i = I[n]
-        a = actions[n]
-        steps[n] += 1
-        if 0 <= a < masks.shape[1] and masks[n, a]:
-            apply_action(f, i, tf, ti, L, a, False)
-            rewards[n] = beat_reward(f, i, tf, L, w, climax, terms[n])
-        else:
-            rewards[n] = -ILLEGAL_PENALTY
-            terms[n, :] = np.nan
-        done = i[L[I_SCAL] + SI_ENDING] >= 0
-        terminated[n] = done
-        legal_mask(f, i, tf, ti, L, masks[n], 0, masks.shape[1])
-        stuck = True
-        for k in range(masks.shape[1]):
-            if masks[n, k]:
-                stuck = False
-                break
-        truncated[n] = (not done) and (i[L[I_SCAL] + SI_STEP] >= L[D_LEN]
-                                       or steps[n] >= max_steps or stuck)
-        fill_manager_observation(f, i, tf, ti, L, pad, obs[n])
+        if played[n]:
+            step_world(F, I, tf, ti, L, pad, actions, masks, steps, max_steps, w, climax,
+                       rewards, terminated, truncated, obs, terms, n)
+
+
+@njit(parallel=True)
+def batch_step_threads(F, I, tf, ti, L, pad, actions, masks, steps, max_steps, w, climax,
+                       rewards, terminated, truncated, obs, played, terms):
+    """:func:`batch_step` with the worlds spread over numba's threads."""
+    for n in prange(F.shape[0]):
+        if played[n]:
+            step_world(F, I, tf, ti, L, pad, actions, masks, steps, max_steps, w, climax,
+                       rewards, terminated, truncated, obs, terms, n)
 
 
 @njit

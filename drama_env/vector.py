@@ -17,19 +17,23 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
 from drama_env.envs.common import ILLEGAL_PENALTY, compile_story
-from drama_env.manager_step import batch_step, reset_world
+from drama_env.manager_step import batch_step, batch_step_threads, reset_world
 from drama_env.observation import ManagerObservation, Padding
 from drama_env.reward import TERMS, AudienceArcReward
 from drama_env.state import DramaState
 
 
 class DramaVectorEnv(VectorEnv):
-    """N drama-manager worlds of one story stepping together (see the module docstring)."""
+    """N drama-manager worlds of one story stepping together (see the module docstring).
+
+    ``threads=True`` spreads the worlds over numba's threads (``NUMBA_NUM_THREADS``, default
+    one per core); results are identical, since each world has its own random stream."""
 
     metadata = {"autoreset_mode": AutoresetMode.NEXT_STEP}
 
     def __init__(self, num_envs: int, story="the-orchard-letter", max_steps: int | None = None,
-                 reward=None, autoreset_mode: str | AutoresetMode = AutoresetMode.NEXT_STEP):
+                 reward=None, autoreset_mode: str | AutoresetMode = AutoresetMode.NEXT_STEP,
+                 threads: bool = False):
         self.compiled = compile_story(story)
         c = self.compiled
         self.num_envs = num_envs
@@ -38,6 +42,7 @@ class DramaVectorEnv(VectorEnv):
         self.autoreset_mode = names.get(autoreset_mode, None) or AutoresetMode(autoreset_mode)
         self.metadata = {"autoreset_mode": self.autoreset_mode}
         self.max_steps = max_steps or 2 * c.length
+        self._step_fn = batch_step_threads if threads else batch_step
         self._obs = ManagerObservation(Padding.of(c))
         self.single_observation_space = self._obs.space
         self.single_action_space = spaces.Discrete(c.n_actions)
@@ -78,7 +83,7 @@ class DramaVectorEnv(VectorEnv):
         played = ~self._pending
         for n in np.flatnonzero(self._pending):  # NEXT_STEP: worlds that ended last step
             self._reset_one(int(n))
-        batch_step(self.floats, self.ints, c.tables_f, c.tables_i, c.layout, self._obs.pad,
+        self._step_fn(self.floats, self.ints, c.tables_f, c.tables_i, c.layout, self._obs.pad,
                    actions, self.masks, self._steps, self.max_steps, self.reward_fn.weights,
                    c.climax, rewards, terminated, truncated, self._obs_buffer, played,
                    np.zeros((self.num_envs, len(TERMS))))

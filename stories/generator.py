@@ -438,7 +438,7 @@ def _plot_inheritance(b: _Builder) -> None:
     variants = ["squandered", "foundling"] + (["new-will"] if elder else [])
     variant = rng.choice(variants)
     if variant == "squandered":
-        sid = b.secret("squandered", f"{rival.name}'s debts",
+        sid = b.secret("squandered", "the gambling debts",
                        f"{rival.name} has already gambled away the money meant for the heirs.",
                        [rival], [rival], f"{rival.name} is the prudent one of the family.",
                        [elder] if elder else [], {rival: 0.8})
@@ -460,7 +460,7 @@ def _plot_inheritance(b: _Builder) -> None:
         b.goal(elder, "keep_secret", 0.7, sid)
         hint = "the will has been rewritten in secret"
     else:
-        sid = b.secret("foundling", f"{heir.name}'s birth",
+        sid = b.secret("foundling", f"the secret of {heir.name}'s birth",
                        f"{heir.name} was a foundling, never born a {b.family} at all.",
                        [heir] + ([elder] if elder else []), [rival] + ([elder] if elder else []),
                        stakes={heir: 0.8, **({elder: 0.6} if elder else {})})
@@ -526,8 +526,8 @@ def _plot_inheritance(b: _Builder) -> None:
         b.event("will-read", "The will is read",
                 f"A notary reads {elder.name}'s will aloud to whoever will listen.", effects,
                 {"step_at_least": b.step(0.4)}, b.hub, 0.5)
-    b.event("creditor", "A creditor calls",
-            f"A creditor arrives asking, loudly, about {b.gists[sid]}.",
+    b.event("clerk", "A lawyer's clerk calls",
+            f"A clerk from the lawyers arrives asking, loudly, about {b.gists[sid]}.",
             [{"reveal": {"secret": sid, "to": "present"}},
              {"emotion": {"character": "present", "emotion": "distress", "delta": 0.2}}],
             {"all": [{"step_at_least": b.step(0.3)},
@@ -557,7 +557,7 @@ def _plot_triangle(b: _Builder) -> None:
         b.rel(betrothed, lover, -0.3, -0.1, 0.1, ("rival",))
         b.rel(lover, betrothed, -0.4, -0.3, 0.0, ("rival",))
         lover.location = lover_place
-        affair = b.secret("affair", f"{beloved.name} and {lover.name}",
+        affair = b.secret("affair", "the secret affair",
                           f"{beloved.name} and {lover.name} have been meeting in secret at "
                           f"{b.place_name(lover_place)}.", [beloved, lover], [beloved, lover],
                           f"{beloved.name} has eyes for no one but {betrothed.name}.", [betrothed],
@@ -570,7 +570,7 @@ def _plot_triangle(b: _Builder) -> None:
         b.goal(lover, "harm", 0.3, betrothed)
         b.goal(betrothed, "gain_respect", 0.4, lover)
     else:
-        affair = b.secret("letters", f"{beloved.name}'s letters",
+        affair = b.secret("letters", "the secret letters",
                           f"{beloved.name} still writes every week to a lover in the city.",
                           [beloved], [beloved], f"{beloved.name} has never loved anyone else.",
                           [betrothed], {beloved: 0.7})
@@ -581,7 +581,7 @@ def _plot_triangle(b: _Builder) -> None:
         b.goal(betrothed, "expose_secret", 0.6, affair)
     fortune = None
     if b.n == 2 or rng.random() < 0.5:
-        fortune = b.secret("fortune", f"{betrothed.name}'s empty purse",
+        fortune = b.secret("fortune", "the empty purse",
                            f"{betrothed.name}'s fortune is gone; {betrothed.their} only hope is "
                            f"the {b.family} dowry.", [betrothed], [betrothed],
                            f"{betrothed.name} is as rich as ever.", [beloved], {betrothed: 0.8})
@@ -747,7 +747,7 @@ def _plot_crime(b: _Builder) -> None:
     b.rel(investigator, culprit, 0.3, 0.4, 0.4)
     b.rel(culprit, investigator, 0.0, -0.2, 0.3)
     lie_target = f"{scapegoat.name} killed {victim}" if scapegoat else f"{victim} fell by accident"
-    murder = b.secret("murder", f"{victim}'s death",
+    murder = b.secret("murder", f"the murder of {victim}",
                       f"{culprit.name} killed {victim} in {b.place_name(scene)}.", [culprit],
                       [culprit], f"{lie_target}.", [investigator], {culprit: 1.0})
     b.core_secret = murder
@@ -767,7 +767,7 @@ def _plot_crime(b: _Builder) -> None:
         b.goal(scapegoat, "expose_secret", 0.8, murder)
         b.goal(scapegoat, "reconcile", 0.5, investigator)
         if b.can_add_secret():
-            tie = b.secret("inheritance", f"{scapegoat.name}'s tie to {victim}",
+            tie = b.secret("inheritance", "the secret inheritance",
                            f"{scapegoat.name} was {victim}'s secret heir.", [scapegoat],
                            [scapegoat], stakes={scapegoat: 0.6})
             b.goal(scapegoat, "keep_secret", 0.6, tie)
@@ -828,10 +828,10 @@ def _plot_usurpation(b: _Builder) -> None:
     ruler.label = f"the {ruler.kin('ruler')} of {b.community}" if b.setting["key"] == "court" \
         else f"the head of {b.community}"
     schemer.label = rng.choice([f"{ruler.name}'s chief counsellor", f"{ruler.name}'s right hand",
-                                "the treasurer, who smiles too much"])
+                                "the treasurer with the ready smile"])
     b.rel(ruler, schemer, 0.4, 0.6, 0.5)
     b.rel(schemer, ruler, -0.45, 0.1, -0.2)
-    plot = b.secret("plot", f"{schemer.name}'s plot",
+    plot = b.secret("plot", "the conspiracy",
                     f"{schemer.name} plans to seize {seal['name']} and with it {b.community}.",
                     [schemer], [schemer],
                     f"{schemer.name} is the most loyal servant {ruler.name} has.", [ruler],
@@ -843,7 +843,7 @@ def _plot_usurpation(b: _Builder) -> None:
         b.goal(schemer, "harm", 0.4, ruler)
     claim = None
     if b.n == 2 or rng.random() < 0.5:
-        claim = b.secret("claim", f"{ruler.name}'s claim",
+        claim = b.secret("claim", "the forged charter",
                          f"{ruler.name}'s claim rests on a charter that was forged.", [ruler],
                          [ruler], stakes={ruler: 0.7})
         b.goal(ruler, "keep_secret", 0.8, claim)
@@ -916,8 +916,8 @@ def _plot_homecoming(b: _Builder) -> None:
     wanderer.location = b.other_place(b.hub)
     impostor = rng.random() < 0.5 or elder is None  # (with two, both would know a betrayal)
     wanderer.label = rng.choice(["the one who went to sea ten years ago",
-                                 "the prodigal, back from the war", "the lost child, returned"])
-    stayer.label = f"{wanderer.name}'s {stayer.kin('sibling')}, who never left"
+                                 "the prodigal back from the war", "the lost child come home"])
+    stayer.label = f"{wanderer.name}'s {stayer.kin('sibling')} who stayed behind"
     b.rel(stayer, wanderer, -0.2, -0.3, 0.0, ("kin",))
     b.rel(wanderer, stayer, 0.2 if impostor else -0.3, 0.0, 0.1, ("kin",))
     if elder:
@@ -943,7 +943,7 @@ def _plot_homecoming(b: _Builder) -> None:
             b.goal(stayer, "protect", 0.6, elder)
         hint = f"{stayer.name} is sure the stranger is not who {wanderer.their} face says"
     else:
-        sid = b.secret("betrayal", "why the wanderer left",
+        sid = b.secret("betrayal", "the old betrayal",
                        f"{wanderer.name} left because {stayer.name} betrayed {wanderer.them} to "
                        f"the magistrates.", [stayer, wanderer], [stayer, wanderer],
                        f"{wanderer.name} ran off with the family silver.",
@@ -1041,7 +1041,7 @@ def _support(b: _Builder, role: str) -> None:
             else:
                 b.goal(c, "keep_secret", 0.5, core_secret)
         if b.can_add_secret() and rng.random() < 0.4:
-            sid = b.secret("pilfering", f"{c.name}'s pilfering",
+            sid = b.secret("pilfering", "the missing silver",
                            f"{c.name} has been quietly selling {head.name}'s silver.", [c], [c],
                            stakes={c: 0.7})
             b.goal(c, "keep_secret", 0.8, sid)
@@ -1073,8 +1073,8 @@ def _support(b: _Builder, role: str) -> None:
     elif role == "confessor":
         keeper = next((x for x in core if _keeper_of(b, x)), anchor)
         kept = _keeper_of(b, keeper)
-        c.label = rng.choice([f"{keeper.name}'s confessor", f"the {b.family}s' physician"]
-                             if "Doctor" not in c.name else [f"the {b.family}s' physician"])
+        c.label = f"the {b.family}s' physician" if c.name.startswith("Doctor") else (
+            f"{keeper.name}'s confessor")
         b.rel(keeper, c, 0.4, 0.7, 0.5)
         b.rel(c, keeper, 0.4, 0.5, 0.3, ("mentor",))
         if kept:
@@ -1103,7 +1103,7 @@ def _support(b: _Builder, role: str) -> None:
         b.rel(c, anchor, 0.3, 0.1, 0.5)
         b.rel(anchor, c, -0.1, -0.2, 0.0)
         if b.can_add_secret() and not b.has_bond(c, anchor, "kin"):
-            sid = b.secret("parentage", f"{c.name}'s parentage",
+            sid = b.secret("parentage", "a child nobody mentions",
                            f"{c.name} is {anchor.name}'s {c.kin('child')} by a love long "
                            f"forgotten.", [c, anchor], [c], stakes={anchor: 0.6})
             b.goal(c, "gain_respect", 0.8, anchor)
