@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -24,28 +23,12 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import gymnasium as gym  # noqa: E402
 import numpy as np  # noqa: E402
 
+from baselines import cartpole_steps_per_second, timed  # noqa: E402
 from drama_env import characters_v0  # noqa: E402
 from drama_env.envs.drama_manager import DramaManagerEnv  # noqa: E402
 from drama_env.vector import DramaVectorEnv  # noqa: E402
 
 DEFAULT_STORY = "the-seventieth"
-
-
-def timed(fn, repeats: int) -> float:
-    fn()  # warm-up (and JIT)
-    return statistics.median(fn() for _ in range(repeats))
-
-
-def cartpole_single(steps: int = 20_000) -> float:
-    env = gym.make("CartPole-v1").unwrapped
-    env.reset(seed=0)
-    actions = np.random.default_rng(0).integers(0, 2, steps)
-    start = time.perf_counter()
-    for a in actions:
-        _, _, terminated, truncated, _ = env.step(int(a))
-        if terminated or truncated:
-            env.reset()
-    return steps / (time.perf_counter() - start)
 
 
 def drama_single(story: str, steps: int = 10_000) -> float:
@@ -110,7 +93,7 @@ def main() -> None:
 
     r = args.repeats
     rows = []
-    cart = timed(cartpole_single, r)
+    cart = timed(cartpole_steps_per_second, r)
     single = timed(lambda: drama_single(args.story), r)
     rows.append(("single env step (obs + mask)", single, "CartPole-v1 raw", cart))
     ttt = timed(lambda: aec_steps(tictactoe_v3.env(), 20_000), r)

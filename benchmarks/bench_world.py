@@ -16,25 +16,13 @@ import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import gymnasium as gym  # noqa: E402
 import numpy as np  # noqa: E402
 
+from baselines import cartpole_steps_per_second  # noqa: E402
 from drama_env import rules  # noqa: E402
 from drama_env.compiled import CompiledStory  # noqa: E402
 from drama_env.state import DramaState  # noqa: E402
 from stories import shipped_story_names  # noqa: E402
-
-
-def cartpole_steps_per_second(steps: int) -> float:
-    env = gym.make("CartPole-v1").unwrapped
-    env.reset(seed=0)
-    actions = np.random.default_rng(0).integers(0, 2, size=steps)
-    start = time.perf_counter()
-    for a in actions:
-        _, _, terminated, truncated, _ = env.step(int(a))
-        if terminated or truncated:
-            env.reset()
-    return steps / (time.perf_counter() - start)
 
 
 def world_steps_per_second(compiled: CompiledStory, steps: int) -> float:

@@ -441,7 +441,7 @@ def _plot_inheritance(b: _Builder) -> None:
         sid = b.secret("squandered", "the gambling debts",
                        f"{rival.name} has already gambled away the money meant for the heirs.",
                        [rival], [rival], f"{rival.name} is the prudent one of the family.",
-                       [elder] if elder else [], {rival: 0.8})
+                       [elder] if elder else [heir], {rival: 0.8})
         b.goal(rival, "gain_object", 1.0, prize)
         b.goal(rival, "keep_secret", 0.9, sid)
         b.goal(heir, "gain_object", 1.0, prize)
@@ -463,7 +463,8 @@ def _plot_inheritance(b: _Builder) -> None:
         sid = b.secret("foundling", f"the secret of {heir.name}'s birth",
                        f"{heir.name} was a foundling, never born a {b.family} at all.",
                        [heir] + ([elder] if elder else []), [rival] + ([elder] if elder else []),
-                       stakes={heir: 0.8, **({elder: 0.6} if elder else {})})
+                       f"{heir.name} is a {b.family} born and bred.", [heir],
+                       {heir: 0.8, **({elder: 0.6} if elder else {})})
         b.goal(rival, "expose_secret", 1.0, sid)
         b.goal(rival, "gain_object", 0.9, prize)
         b.goal(heir, "gain_object", 1.0, prize)
