@@ -341,7 +341,8 @@ class CompiledStory:
         if a.target >= 0:
             parts.append(self.character_ids[a.target])
         if a.arg >= 0:
-            names = {"place": self.place_ids, "object": self.object_ids, "secret": self.secret_ids,
+            names = {"place": self.place_ids, "object": self.object_ids, "item": self.object_ids,
+                     "secret": self.secret_ids,
                      "secret_all": self.secret_ids}[verb.arg]
             parts.append(names[a.arg])
         return ":".join(parts)
@@ -366,7 +367,7 @@ class CompiledStory:
                 continue
             verb = self.verbs[a.verb]
             out.append((ids[a.actor], verb.id, ids[a.target] if a.target >= 0 else None,
-                        self.object_ids[a.arg] if verb.arg == "object" else None,
+                        self.object_ids[a.arg] if verb.arg in ("object", "item") else None,
                         self.secret_ids[a.arg] if verb.arg in ("secret", "secret_all") else None,
                         self.place_ids[a.arg] if verb.arg == "place" else None,
                         None, verb.op))
@@ -399,6 +400,8 @@ def enumerate_actions(C: int, P: int, O: int, S: int, verb_args: list[str],
                 actions += [(a, v, t, x) for t in others for x in range(S)]
             elif arg == "secret_all":
                 actions += [(a, v, -1, x) for x in range(S)]
+            elif arg == "item":
+                actions += [(a, v, -1, o) for o in range(O)]
     starts.append(len(actions))
     actions += [(-1, -1, -1, e) for e in range(events)]
     return actions, starts

@@ -34,9 +34,9 @@ from drama_env.layout import (D_A, D_C, D_E, D_G, D_H, D_K, D_LEN, D_NE, D_NEND,
 PRESENT, DEPARTED, DEAD = 0, 1, 2
 # verb ops (stories.constants.VERB_OPS order)
 (OP_NONE, OP_CONFIDE, OP_LIE, OP_REVEAL, OP_REVEAL_ALL, OP_EAVESDROP, OP_GIVE, OP_STEAL, OP_MOVE,
- OP_ATTACK, OP_BOND, OP_UNBOND, OP_DEPART, OP_PROPOSE) = range(14)
+ OP_ATTACK, OP_BOND, OP_UNBOND, OP_DEPART, OP_PROPOSE, OP_TAKE) = range(15)
 # verb argument kinds
-ARG_NONE, ARG_CHARACTER, ARG_PLACE, ARG_OBJECT, ARG_SECRET, ARG_SECRET_ALL = range(6)
+ARG_NONE, ARG_CHARACTER, ARG_PLACE, ARG_OBJECT, ARG_SECRET, ARG_SECRET_ALL, ARG_ITEM = range(7)
 # goal types (stories.constants.GOAL_TYPES order)
 (G_WIN_AFFECTION, G_GAIN_OBJECT, G_KEEP_SECRET, G_EXPOSE_SECRET, G_HARM, G_PROTECT, G_RECONCILE,
  G_REACH_PLACE, G_FLEE_PLACE, G_GAIN_RESPECT, G_MARRY, G_SURVIVE) = range(12)
@@ -51,7 +51,7 @@ MOOD_PULL = 0.15          # how fast emotions pull the PAD mood (ALMA)
 MOOD_RETURN = 0.03        # how fast the mood drifts back to its personality default
 APPRAISAL_GAIN = 1.6      # goal-satisfaction change -> joy / distress intensity
 PRAISE_GAIN = 0.5         # praiseworthiness -> admiration / reproach / pride / shame
-EMOTION_TO_RELATION = 0.12
+EMOTION_TO_RELATION = 0.25  # this beat's admiration/gratitude -> trust, respect, affection
 CONFLICT_MEMORY = 0.75    # smoothing of open conflict between beats
 # tension = weighted sum of these terms (documented in docs/rules.md)
 W_CONFLICT, W_STAKES, W_FRUSTRATION, W_AROUSAL = 0.4, 0.25, 0.15, 0.2
@@ -353,6 +353,9 @@ def action_legal(f, i, tf, ti, L, a, stack):
     elif kind == ARG_PLACE:
         if loc(i, L, actor) == arg:
             return False
+    elif kind == ARG_ITEM:  # an object lying where the actor is
+        if i[L[I_OWNER] + arg] != -1 - loc(i, L, actor):
+            return False
     if op == OP_EAVESDROP:
         found = False
         for s in range(L[D_S]):
@@ -415,6 +418,8 @@ def legal_mask(f, i, tf, ti, L, mask, first, stop):
             ok = not ((op == OP_GIVE and owner != actor) or (op == OP_STEAL and owner != target))
         elif kind == ARG_PLACE:
             ok = i[lc + actor] != arg
+        elif kind == ARG_ITEM:
+            ok = i[ow + arg] == -1 - i[lc + actor]
         if ok and op == OP_EAVESDROP:
             ok = False
             for x in range(S):
@@ -529,27 +534,31 @@ def appraise(f, i, tf, ti, L, observer, actor, target, v, success, d_goal, d_ris
         else:
             add_emo(f, L, observer, SHAME, -PRAISE_GAIN * praise * (0.3 + 0.7 * consc))
         return
-    if praise > 0:
-        add_emo(f, L, observer, ADMIRATION, PRAISE_GAIN * praise)
+    # this beat's admiration (+) or reproach (-) of the actor
+    d_adm = PRAISE_GAIN * praise if praise > 0 else PRAISE_GAIN * praise * neg_gain
+    if d_adm > 0:
+        add_emo(f, L, observer, ADMIRATION, d_adm)
     else:
-        add_emo(f, L, observer, REPROACH, -PRAISE_GAIN * praise * neg_gain)
+        add_emo(f, L, observer, REPROACH, -d_adm)
     # compound emotions for the one acted upon, or a witness who cares about them
     care = 1.0 if observer == target else 0.0
     if observer != target and target >= 0:
         care = max(0.0, rel(f, L, observer, target, AFFECTION))
     des = tf[L[TF_DES] + v] * care * (1.0 if success else 0.5)
+    d_grat = 0.0  # this beat's gratitude (+) or anger (-) toward the actor
     if des > 0 and praise > 0:
-        add_emo(f, L, observer, GRATITUDE, des * praise * 1.5 + 0.1 * des)
+        d_grat = des * praise * 1.5 + 0.1 * des
+        add_emo(f, L, observer, GRATITUDE, d_grat)
     if des < 0:
-        add_emo(f, L, observer, ANGER, -des * (0.4 + max(0.0, -praise)) * neg_gain)
-    # emotions toward the actor move the relationship
+        d_grat = des * (0.4 + max(0.0, -praise)) * neg_gain
+        add_emo(f, L, observer, ANGER, -d_grat)
+    # the feelings this beat raised about its actor move the relationship with the actor
+    # (emotions are not directed, so the accumulated levels would spill onto others)
     k = EMOTION_TO_RELATION
-    adm = emo(f, L, observer, ADMIRATION) - emo(f, L, observer, REPROACH)
-    grat = emo(f, L, observer, GRATITUDE) - emo(f, L, observer, ANGER)
-    add_rel(f, L, observer, actor, TRUST, k * adm * 0.5 if praise > 0 else k * min(0.0, adm))
-    add_rel(f, L, observer, actor, RESPECT, k * adm * 0.5)
-    if observer == target or care > 0:
-        add_rel(f, L, observer, actor, AFFECTION, k * grat)
+    add_rel(f, L, observer, actor, TRUST, k * d_adm * (0.5 if d_adm > 0 else 1.0))
+    add_rel(f, L, observer, actor, RESPECT, k * d_adm * 0.5)
+    if care > 0:
+        add_rel(f, L, observer, actor, AFFECTION, k * d_grat)
     a_now = rel(f, L, observer, actor, AFFECTION)
     if a_now > 0.3:
         add_emo(f, L, observer, LOVE, 0.15 * (a_now - 0.3))
@@ -700,6 +709,8 @@ def apply_action(f, i, tf, ti, L, a, lookahead):
                 conflict = 0.8
         elif op == OP_MOVE:
             i[L[I_LOC] + actor] = arg
+        elif op == OP_TAKE:
+            i[L[I_OWNER] + arg] = actor
         elif op == OP_ATTACK:
             chance = p * (0.6 + emo(f, L, actor, ANGER)) * (1.2 - 0.4 * emo(f, L, target, FEAR))
             if u < chance:

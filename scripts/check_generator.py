@@ -23,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seeds", type=int, default=1000, help="how many seeds, from 0 (default 1000)")
+    parser.add_argument("--seeds", type=int, default=1000,
+                        help="how many seeds, from --start (default 1000)")
     parser.add_argument("--start", type=int, default=0, help="first seed (default 0)")
     parser.add_argument("--agent", choices=("heuristic", "random"), default="heuristic")
     parser.add_argument("--cast", type=int, default=None, help="force this cast size (2..12)")

@@ -54,11 +54,12 @@ GOAL_ARGUMENT = {
 
 # What a verb does beyond its relationship and emotion deltas (the mechanics in the rules).
 VERB_OPS = ("none", "confide", "lie", "reveal", "reveal_all", "eavesdrop", "give", "steal",
-            "move", "attack", "bond", "unbond", "depart", "propose")
+            "move", "attack", "bond", "unbond", "depart", "propose", "take")
 VERB_OP_INDEX = {name: i for i, name in enumerate(VERB_OPS)}
 
 # What kind of argument a verb takes besides its actor.
-VERB_ARGS = ("none", "character", "place", "object", "secret", "secret_all")
+# "object": an object and a character (give to, steal from); "item": an object alone (take)
+VERB_ARGS = ("none", "character", "place", "object", "secret", "secret_all", "item")
 VERB_ARG_INDEX = {name: i for i, name in enumerate(VERB_ARGS)}
 
 # Character status codes in DramaState.status.

@@ -45,9 +45,6 @@ WIDTH = 100                    # line width for nested flow collections
 FLAT_WIDTH = 110               # line width of the text (a flat mapping may run this long)
 
 PLOTS = ("inheritance", "triangle", "debt", "crime", "usurpation", "homecoming")
-# how many core characters each plot casts at most (the rest are supporting roles)
-CORE_SIZE = {"inheritance": 3, "triangle": 3, "debt": 3, "crime": 3, "usurpation": 3,
-             "homecoming": 3}
 SUPPORT_ROLES = ("confidant", "servant", "admirer", "gossip", "confessor", "youngster", "enemy",
                  "stranger", "rival2")
 
@@ -144,7 +141,8 @@ def _titled(name: str, keep_article: bool = False) -> str:
     article = ""
     if words and words[0].lower() in ("the", "a", "an"):
         article, words = words[0].lower(), words[1:]
-    titled = [w if (i and w in _SMALL_WORDS) else w[:1].upper() + w[1:] for i, w in enumerate(words)]
+    titled = [w if (i and w in _SMALL_WORDS) else w[:1].upper() + w[1:]
+              for i, w in enumerate(words)]
     text = " ".join(titled)
     return f"{article} {text}" if keep_article and article else text
 
@@ -198,7 +196,8 @@ class _Builder:
         self.community = self.setting["community"].format(family=self.family)
         self.plot = rng.choice(PLOTS)
         genres = D.PLOT_GENRES[self.plot]
-        self.genre = rng.choices(genres, weights=[len(genres) - i + 1 for i in range(len(genres))])[0]
+        fit = [len(genres) - i + 1 for i in range(len(genres))]  # the first fit best
+        self.genre = rng.choices(genres, weights=fit)[0]
         self.gentle = self.genre in D.GENTLE_GENRES
         self.length = rng.randint(*LENGTH)
         # places: the setting's first place is usually the hub where most people start
@@ -269,8 +268,10 @@ class _Builder:
     def rel(self, a: _Char, b: _Char, affection: float, trust: float, respect: float,
             bonds: tuple[str, ...] = (), both: bool = False) -> None:
         pairs = [(a, b), (b, a)] if both else [(a, b)]
+        def jit(v: float) -> float:
+            return _num(_clip(v + self.rng.uniform(-0.08, 0.08), -0.95, 0.95))
+
         for x, y in pairs:
-            jit = lambda v: _num(_clip(v + self.rng.uniform(-0.08, 0.08), -0.95, 0.95))  # noqa: E731
             old = self.rels.get((x.id, y.id))
             entry = {"affection": jit(affection), "trust": jit(trust), "respect": jit(respect),
                      "bonds": list(old["bonds"]) if old else []}
@@ -414,6 +415,10 @@ class _Builder:
 
 
 # --- plots ---------------------------------------------------------------------------------
+def _unaware(sid: str, c: _Char) -> dict:
+    return {"not": {"secret_known_by": {"secret": sid, "character": c.id}}}
+
+
 def _plot_inheritance(b: _Builder) -> None:
     rng = b.rng
     heir = b.add("heir", core=True)
@@ -481,8 +486,8 @@ def _plot_inheritance(b: _Builder) -> None:
                      f"name an heir, and both {heir.name} and {rival.name} want {prize['name']}. "
                      f"But {hint}.")
     else:
-        b.premise = (f"The old head of {b.community} is dead, and {heir.name} and {rival.name} both "
-                     f"claim {prize['name']}, which {rival.name} holds. But {hint}.")
+        b.premise = (f"The old head of {b.community} is dead, and {heir.name} and {rival.name} "
+                     f"both claim {prize['name']}, which {rival.name} holds. But {hint}.")
     late = b.step(0.5)
     if prize["owner"] != heir.id:
         b.ending("win", "The Rightful Heir",
@@ -508,7 +513,8 @@ def _plot_inheritance(b: _Builder) -> None:
     together = f"{_cap(rival.kin(kin_word))}s Again" if sibling and same else (
         "Siblings Again" if sibling else "Family Again")
     b.ending("reconcile", together,
-             {"all": [b.above(heir, rival, "affection", 0.5), b.above(rival, heir, "affection", 0.5)]},
+             {"all": [b.above(heir, rival, "affection", 0.5),
+                      b.above(rival, heir, "affection", 0.5)]},
              f"{heir.name} and {rival.name} tear up their claims and share what is left.")
     victims = [{"dead": c.id} for c in (heir, rival)]
     b.ending("death", rng.choice(["Blood on the Floorboards", "The Last Quarrel",
@@ -532,7 +538,7 @@ def _plot_inheritance(b: _Builder) -> None:
             [{"reveal": {"secret": sid, "to": "present"}},
              {"emotion": {"character": "present", "emotion": "distress", "delta": 0.2}}],
             {"all": [{"step_at_least": b.step(0.3)},
-                     {"not": {"secret_known_by": {"secret": sid, "character": heir.id if not b.knows(heir, sid) else rival.id}}}]},
+                     _unaware(sid, rival if b.knows(heir, sid) else heir)]},
             tension=0.6)
     b.title_vars.update(Prize=_titled(prize["name"]), Elder=(elder or heir).name)
 
@@ -599,8 +605,8 @@ def _plot_triangle(b: _Builder) -> None:
                  f"at the altar.")
     else:
         b.premise = (f"{beloved.name} is to marry {betrothed.name} within the week, though "
-                     f"{beloved.their} heart is elsewhere — and {betrothed.name}'s fortune is not "
-                     f"what it seems.")
+                     f"{beloved.their} heart is elsewhere — and {betrothed.name}'s fortune is "
+                     f"not what it seems.")
     b.ending("bitter", "The Wedding Goes Ahead",
              {"bond": {"from": beloved.id, "to": betrothed.id, "type": "spouse"}},
              f"{beloved.name} and {betrothed.name} are married; what each of them knows is "
@@ -632,13 +638,14 @@ def _plot_triangle(b: _Builder) -> None:
              {"emotion": {"character": betrothed.id, "emotion": "anger", "delta": 0.3}},
              {"relation": {"from": betrothed.id, "to": beloved.id, "dim": "trust", "delta": -0.2}}],
             {"all": [{"step_at_least": b.step(0.45)},
-                     {"not": {"secret_known_by": {"secret": affair, "character": betrothed.id}}}]},
+                     _unaware(affair, betrothed)]},
             tension=0.7)
     b.event("banns", "The banns are read",
             "The wedding is announced; there is no taking it back quietly now.",
             [{"emotion": {"character": betrothed.id, "emotion": "hope", "delta": 0.3}},
              {"emotion": {"character": beloved.id, "emotion": "fear", "delta": 0.2}},
-             {"relation": {"from": beloved.id, "to": betrothed.id, "dim": "affection", "delta": 0.1}}],
+             {"relation": {"from": beloved.id, "to": betrothed.id, "dim": "affection",
+                           "delta": 0.1}}],
             None, None, 0.3)
     b.title_vars.update(Beloved=beloved.name, Prize=_titled(token["name"]))
 
@@ -727,7 +734,7 @@ def _plot_debt(b: _Builder) -> None:
                 [{"reveal": {"secret": ruin, "to": "present"}},
                  {"emotion": {"character": debtor.id, "emotion": "shame", "delta": 0.3}}],
                 {"all": [{"step_at_least": b.step(0.35)},
-                         {"not": {"secret_known_by": {"secret": ruin, "character": kin.id}}}]},
+                         _unaware(ruin, kin)]},
                 b.hub, 0.6)
     b.title_vars.update(Prize=_titled(notes["name"]))
 
@@ -791,16 +798,15 @@ def _plot_crime(b: _Builder) -> None:
              if scapegoat else {"dead": investigator.id},
              f"Whoever killed {victim} has killed again.")
     b.ending("loss", "The Wrong Verdict",
-             {"all": [{"flag": "inquest"},
-                      {"not": {"secret_known_by": {"secret": murder, "character": investigator.id}}}]},
+             {"all": [{"flag": "inquest"}, _unaware(murder, investigator)]},
              f"The inquest rules on {victim}'s death before {investigator.name} knows the truth.",
              needs="inquest")
     b.ending("escape", "The Murderer Vanishes", {"departed": culprit.id},
              f"{culprit.name} is gone before dawn, and {victim}'s death stays a mystery.")
     b.event("inquest", "The inquest opens",
             f"The coroner calls everyone to {b.place_name(b.hub)} to rule on {victim}'s death.",
-            [{"move": {"character": c.id, "place": b.hub}} for c in (investigator, culprit, scapegoat)
-             if c] + [{"set_flag": "inquest"}],
+            [{"move": {"character": c.id, "place": b.hub}}
+             for c in (investigator, culprit, scapegoat) if c] + [{"set_flag": "inquest"}],
             {"step_at_least": b.step(0.75)}, b.hub, 0.7)
     b.event("scream", "A scream in the night",
             "Nobody admits to having screamed.",
@@ -811,8 +817,7 @@ def _plot_crime(b: _Builder) -> None:
             f"A washerwoman saw someone near {b.place_name(scene)} that night.",
             [{"reveal": {"secret": murder, "to": "present"}},
              {"emotion": {"character": culprit.id, "emotion": "fear", "delta": 0.3}}],
-            {"all": [{"tension_above": 0.45},
-                     {"not": {"secret_known_by": {"secret": murder, "character": investigator.id}}}]},
+            {"all": [{"tension_above": 0.45}, _unaware(murder, investigator)]},
             scene, 0.6)
     b.title_vars.update(Victim=victim, Evidence=_titled(evidence["name"]),
                         Prize=_titled(evidence["name"]))
@@ -900,7 +905,7 @@ def _plot_usurpation(b: _Builder) -> None:
                 [{"reveal": {"secret": plot, "to": loyalist.id}},
                  {"emotion": {"character": loyalist.id, "emotion": "anger", "delta": 0.3}}],
                 {"all": [{"step_at_least": b.step(0.5)},
-                         {"not": {"secret_known_by": {"secret": plot, "character": loyalist.id}}}]},
+                         _unaware(plot, loyalist)]},
                 None, 0.6)
     b.title_vars.update(Prize=_titled(seal["name"]), Ruler=ruler.name)
 
@@ -967,7 +972,8 @@ def _plot_homecoming(b: _Builder) -> None:
              {"all": [{"has": {"character": wanderer.id, "object": heirloom["id"]}},
                       {"step_at_least": b.step(0.4)}]},
              f"{wanderer.name} ends up with {heirloom['name']}"
-             + (", and nobody will ever know what that cost." if impostor else ", as was always meant."))
+             + (", and nobody will ever know what that cost." if impostor
+                else ", as was always meant."))
     b.ending("truth", "The Mask Slips" if impostor else "The Old Betrayal",
              b.exposed(sid, others), f"The truth about {b.gists[sid]} is out at last.")
     b.ending("reconcile", "Welcome Home",
@@ -989,7 +995,7 @@ def _plot_homecoming(b: _Builder) -> None:
             [{"reveal": {"secret": sid, "to": "present"}},
              {"emotion": {"character": "present", "emotion": "distress", "delta": 0.2}}],
             {"all": [{"step_at_least": b.step(0.4)},
-                     {"not": {"secret_known_by": {"secret": sid, "character": others[0].id}}}]},
+                     _unaware(sid, others[0])]},
             b.hub, 0.6)
     b.title_vars.update(Stranger=wanderer.name, Kin=_cap(wanderer.kin("child")),
                         Prize=_titled(heirloom["name"]))
@@ -1212,7 +1218,8 @@ def _tension_arc(rng: random.Random) -> dict:
     if shape == "rising":
         return {"shape": "rising", "start": start, "peak": _num(rng.uniform(0.8, 0.95))}
     # a false climax, a lull, then the real one
-    x1, x2, x3 = _num(rng.uniform(0.25, 0.4)), _num(rng.uniform(0.45, 0.6)), _num(rng.uniform(0.7, 0.85))
+    x1, x2 = _num(rng.uniform(0.25, 0.4)), _num(rng.uniform(0.45, 0.6))
+    x3 = _num(rng.uniform(0.7, 0.85))
     return {"shape": "points", "points": [
         [0.0, start], [x1, _num(rng.uniform(0.5, 0.7))], [x2, _num(rng.uniform(0.3, 0.45))],
         [x3, _num(rng.uniform(0.85, 0.98))], [1.0, _num(rng.uniform(0.2, 0.4))]]}
@@ -1298,37 +1305,50 @@ def _pick_endings(b: _Builder) -> list[dict]:
     return out
 
 
-def _learners(b: _Builder, cond: dict, out: list) -> None:
-    """(secret, characters who must learn it) for each knowledge test in an ending."""
+def _learners(b: _Builder, cond: dict, out: dict) -> None:
+    """Collect, per secret, who must learn it for an ending's knowledge tests to hold."""
     (kind, v), = cond.items()
     if kind in ("all", "any"):
         for sub in v:
             _learners(b, sub, out)
     elif kind == "secret_known_by_all":
         known = b.secret_entry(v)["known_by"]
-        out.append((v, [c.id for c in b.chars if c.id not in known]))
+        out.setdefault(v, []).extend(c.id for c in b.chars if c.id not in known)
     elif kind == "secret_known_by":
-        out.append((v["secret"], [v["character"]]))
+        out.setdefault(v["secret"], []).append(v["character"])
 
 
 def _spread_out(b: _Builder, endings: list[dict]) -> None:
     """Move people so that no secret ending can happen on the first beat: nobody who knows a
     secret starts in the same place as everyone who must learn it."""
-    where = {c.id: c for c in b.chars}
-    tests: list = []
+    who = {c.id: c for c in b.chars}
+    groups = []
     for e in endings:
-        _learners(b, e["when"], tests)
-    for sid, learners in tests:
-        if not learners:
-            continue
-        knowers = b.secret_entry(sid)["known_by"]
-        for _ in range(3):
-            rooms = {where[k].location for k in knowers}
-            if not any(all(where[x].location == room for x in learners) for room in rooms):
-                break
-            mover = where[learners[-1]]
+        found: dict[str, list[str]] = {}
+        _learners(b, e["when"], found)
+        groups += [(sid, sorted(set(ids))) for sid, ids in found.items() if ids]
+    for _ in range(8):
+        moved = False
+        for sid, learners in groups:
+            knowers = b.secret_entry(sid)["known_by"]
+            rooms = {who[k].location for k in knowers}
+            covered = [r for r in rooms if all(who[x].location == r for x in learners)]
+            if not covered:
+                continue
+            moved = True
+            room = covered[0]
+            if len(learners) > 1:  # split the learners: one of them starts elsewhere
+                who[learners[-1]].location = b.other_place(room)
+                continue
             free = [p[0] for p in b.places if p[0] not in rooms]
-            mover.location = b.rng.choice(free) if free else b.other_place(mover.location)
+            if free:  # the learner starts where no knower is
+                who[learners[0]].location = b.rng.choice(free)
+            else:  # every room has a knower: the knowers in the learner's room move on
+                for k in knowers:
+                    if who[k].location == room:
+                        who[k].location = b.other_place(room)
+        if not moved:
+            break
 
 
 def _pick_events(b: _Builder, needed: set[str]) -> list[dict]:
@@ -1382,10 +1402,9 @@ def generate_story(seed: int, cast: int | None = None) -> dict:
     n = cast if cast is not None else drawn
     b = _Builder(rng, n, seed)
     PLOT_BUILDERS[b.plot](b)
-    supports = [r for r in SUPPORT_ROLES]
     used: dict[str, int] = {}
-    while len(b.chars) < n:
-        options = [r for r in supports if used.get(r, 0) < 2]
+    while len(b.chars) < n:  # the plot casts two or three; supporting roles fill the rest
+        options = [r for r in SUPPORT_ROLES if used.get(r, 0) < 2]
         role = rng.choice(options)
         used[role] = used.get(role, 0) + 1
         _support(b, role)
@@ -1531,11 +1550,15 @@ def to_yaml(story: dict, header: str = "") -> str:
 
 def generate_yaml(seed: int, cast: int | None = None) -> str:
     """:func:`generate_story` as a YAML story file, with a comment saying how it was made."""
-    story = generate_story(seed, cast)
+    return story_yaml(generate_story(seed, cast), seed, cast)
+
+
+def story_yaml(story: dict, seed: int, cast: int | None = None) -> str:
+    """The YAML text of a story that :func:`generate_story` made from ``seed`` and ``cast``."""
     how = f"drama new --seed {seed}" + (f" --cast {cast}" if cast is not None else "")
     header = (f"# {story['title']}: a generated drama ({how}), "
               f"{len(story['cast'])} characters.\n")
     return to_yaml(story, header)
 
 
-__all__ = ["MAX_CAST", "MIN_CAST", "generate_story", "generate_yaml", "to_yaml"]
+__all__ = ["MAX_CAST", "MIN_CAST", "generate_story", "generate_yaml", "story_yaml", "to_yaml"]

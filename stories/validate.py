@@ -204,9 +204,10 @@ class _Checker:
                     return f"{v.character} can never reach {v.place}: no verb or event moves them"
             if kind == "has":
                 obj = next(o for o in s.objects if o.id == v.object)
-                if obj.owner != v.character and not ops & {"give", "steal"} and not event_does(
+                movable = {"give", "steal"} | ({"take"} if obj.place else set())
+                if obj.owner != v.character and not ops & movable and not event_does(
                         "give", lambda g: g.object == v.object and g.to == v.character):
-                    return f"{v.character} can never get {v.object}: no give/steal verb or event"
+                    return f"{v.character} can never get {v.object}: no give/steal/take verb or event"
             if kind == "bond":
                 have = any(r.from_ == v.from_ and r.to == v.to and v.type in r.bonds
                            for r in s.relationships)

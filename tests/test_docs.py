@@ -145,7 +145,7 @@ def test_every_default_verb_has_a_row():
     table = text.split("## The default verbs", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in table.splitlines() if line.startswith("| `")]
     assert [r.split("`")[1] for r in rows] == [v.id for v in default_verbs()]
-    assert len(rows) == 25
+    assert len(rows) == len(default_verbs()) >= 20
     for row, verb in zip(rows, default_verbs()):
         cells = [c.strip() for c in row.strip("|").split("|")]
         assert cells[1] == verb.arg

@@ -123,6 +123,7 @@ def test_sample_validates_and_plays(seed, cast):
     assert all(c.goals and c.description and c.pronouns for c in story.cast)
     for secret in story.secrets:
         assert secret.known_by and secret.stakes
+    assert any(secret.believes_lie for secret in story.secrets)
     # built-in conflict: someone keeps a secret that someone else wants out
     keep = {(g.secret) for c in story.cast for g in c.goals if g.type == "keep_secret"}
     expose = {(g.secret) for c in story.cast for g in c.goals if g.type == "expose_secret"}

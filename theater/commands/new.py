@@ -17,7 +17,8 @@ def register(subparsers) -> None:
         "new", help="generate a new drama from a seed",
         description="Generate a procedural drama (cast, secrets, goals, places, endings) from a "
                     "seed. The same seed always gives the same story.")
-    parser.add_argument("--seed", type=int, required=True, help="random seed (a whole number, 0 or more)")
+    parser.add_argument("--seed", type=int, required=True,
+                        help="random seed (a whole number, 0 or more)")
     parser.add_argument("--cast", type=int, default=None, metavar="K",
                         help="number of characters, 2..12 (default: drawn from the seed, 3..7)")
     parser.add_argument("-o", "--output", metavar="FILE", default=None,
@@ -27,16 +28,17 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from stories.generator import generate_yaml
+    from stories.generator import generate_story, story_yaml
 
-    text = generate_yaml(args.seed, args.cast)
+    story = generate_story(args.seed, args.cast)
+    text = story_yaml(story, args.seed, args.cast)
     if args.output is None:
         sys.stdout.write(text)
         return 0
     path = Path(args.output)
     write_atomic(path, text, force=args.force)
-    title = text.split("\n", 1)[0].removeprefix("# ").split(": a generated drama")[0]
-    print(f"wrote {path}: {title!r}")
+    print(f"wrote {path}: {story['title']!r}, {story['genre']}, {len(story['cast'])} characters, "
+          f"{len(story['endings'])} endings")
     return 0
 
 
@@ -52,7 +54,8 @@ def write_atomic(path: Path, text: str, force: bool = False) -> None:
                          f"or choose another -o FILE")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise UsageError(f"folder {folder} does not exist — create it first, or choose another -o FILE")
+        raise UsageError(f"folder {folder} does not exist — create it first, "
+                         f"or choose another -o FILE")
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as error:
