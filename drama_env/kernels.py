@@ -248,10 +248,10 @@ def eval_condition(f, i, tf, ti, L, which, stack):
             r = not stack[top]
         elif op == C_TRUE:
             r = True
-        elif op == C_SECRET_ALL:
+        elif op == C_SECRET_ALL:  # everyone still in the drama knows it
             r = True
             for x in range(C):
-                if status(i, L, x) != DEAD and know(i, L, x, a) != 1:
+                if status(i, L, x) == PRESENT and know(i, L, x, a) != 1:
                     r = False
         elif op == C_SECRET_KNOWN:
             r = know(i, L, b, a) == 1

@@ -270,7 +270,7 @@ class DramaState:
 
     def save(self, path: str | Path) -> None:
         """Write the state as JSON, atomically (a temp file, then rename)."""
-        write_atomic(Path(path), self.to_json())
+        write_atomic(Path(path), self.to_json(), make_parents=True)
 
     @classmethod
     def load(cls, path: str | Path, compiled: CompiledStory) -> "DramaState":

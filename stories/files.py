@@ -9,18 +9,56 @@ from pathlib import Path
 from stories.errors import UsageError
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename."""
+def write_atomic(path: Path, text: str, force: bool = True, make_parents: bool = False) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename:
+    never a half-written or clobbered file. With ``force=False`` an existing file is refused
+    (also one that appears meanwhile). Raises :class:`UsageError` naming the fix."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder — give a file name, e.g. -o {path / 'story.yaml'}")
+    if path.exists() and not force:
+        raise UsageError(f"{path} already exists — pass --force to overwrite it, "
+                         f"or choose another -o FILE")
+    folder = path.parent if str(path.parent) else Path(".")
+    if make_parents:
+        folder.mkdir(parents=True, exist_ok=True)
+    if not folder.is_dir():
+        raise UsageError(f"folder {folder} does not exist — create it first, "
+                         f"or choose another -o FILE")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise UsageError(f"cannot write in {folder}: {error.strerror} — "
+                         f"check its permissions, or choose another -o FILE") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-        os.replace(tmp, path)
+            handle.flush()
+            os.fsync(handle.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        if force:
+            os.replace(tmp, path)
+        else:
+            try:  # a hard link fails if the name was taken meanwhile (no silent overwrite)
+                os.link(tmp, path)
+            except FileExistsError:
+                raise UsageError(f"{path} already exists — pass --force to overwrite it, "
+                                 f"or choose another -o FILE") from None
+            except OSError:  # a file system without hard links
+                os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
         raise
+    else:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
 
 
 def refuse_overwrite(path: Path, force: bool) -> None:

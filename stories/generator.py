@@ -21,8 +21,11 @@ the same bytes in any process):
 4. descriptions are written last, from each role, the two strongest Big Five traits and the
    character's first goal; titles and premises come from templates.
 
-Endings refer only to the generated secrets, bonds, objects and people, are false at the
-start (so no drama ends on its first beat) and statically reachable with the default verbs.
+Endings refer only to the generated secrets, bonds, objects and people, are all false in the
+opening state and statically reachable with the default verbs; nobody who knows a secret starts
+in the same place as everyone an ending needs to learn it (so few dramas end on their first
+beats). A last "nobody left" ending closes the drama when every character is dead or gone.
+Comedies and farces exclude the ``attack`` verb; every story makes ``depart`` rarer.
 """
 
 from __future__ import annotations
@@ -1471,8 +1474,8 @@ def generate_story(seed: int, cast: int | None = None) -> dict:
         "endings": endings,
         "events": events,
         "tension_arc": _tension_arc(rng),
+        "verbs": verbs,
     }
-    story["verbs"] = verbs
     return story
 
 

@@ -14,6 +14,9 @@ import yaml
 
 from stories.errors import StoryError
 
+# libyaml's parser when it is installed (several times faster), else the pure-Python one
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 24
 MAX_NODES = 200_000
@@ -49,7 +52,7 @@ def _screen(text: str, source: str) -> None:
     """Walk the event stream (no recursion, nothing built) and refuse unsafe input."""
     depth = nodes = 0
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=FAST_LOADER):
             mark = event.start_mark
             where = (mark.line + 1, mark.column + 1) if mark else (None, None)
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
@@ -73,6 +76,9 @@ def _screen(text: str, source: str) -> None:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        if "nesting depth" in str(error.problem):  # libyaml's own limit
+            raise StoryError(source, line, col, f"nested more than {MAX_DEPTH} levels deep",
+                             "flatten the structure") from None
         raise StoryError(source, line, col, f"YAML syntax error: {error.problem or error.context}",
                          "fix the indentation, quotes or brackets here") from None
     except yaml.YAMLError as error:
@@ -97,7 +103,7 @@ def read_yaml(text: str, source: str) -> tuple[Any, Marks]:
     if not text.strip():
         raise StoryError(source, 1, 1, "the file is empty", "start from docs/story-format.md")
     _screen(text, source)
-    loader = yaml.SafeLoader(text)
+    loader = FAST_LOADER(text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -14,10 +14,14 @@ import sys
 
 # Order here is the order of ``drama --help``.
 COMMAND_MODULES = (
+    "theater.commands.play",
     "theater.commands.stories",
     "theater.commands.validate",
+    "theater.commands.new",
     "theater.commands.run",
     "theater.commands.analyze",
+    "theater.commands.explore",
+    "theater.commands.export",
 )
 
 

@@ -126,14 +126,15 @@ def explore_with_stats(story_or_compiled, seed: int, depth: int, width: int,
                        algo: str = "beam", budget_nodes: int | None = None,
                        budget_seconds: float | None = None, narrator=None, progress=None, *,
                        beam_size: int | None = None, scorer: BranchScorer | None = None,
-                       prior=None, rollout: str = "heuristic", rollout_depth: int | None = None,
-                       c: float = 1.0, variant: str = "puct") -> ExploreResult:
+                       prior=None, rollout: str = "random", rollout_depth: int | None = None,
+                       c: float = 0.5, variant: str = "puct") -> ExploreResult:
     """:func:`explore`, also returning :class:`ExploreStats`."""
     from agents.heuristic import HeuristicAgent
     from narrative_models.explore.beam import beam_search
     from narrative_models.explore.mcts import ROLLOUTS, mcts_search
     from narrative_models.explore.tree_builder import (Brancher, Budget, best_leaf,
-                                                       build_script_tree, kept_nodes)
+                                                       build_script_tree, keep_complete,
+                                                       kept_nodes)
 
     _check(depth, width, algo, budget_nodes, budget_seconds, beam_size)
     if rollout not in ROLLOUTS:
@@ -164,6 +165,7 @@ def explore_with_stats(story_or_compiled, seed: int, depth: int, width: int,
     if progress is not None:
         progress(brancher.created, total if total is not None else brancher.created)
     start = time.perf_counter()
+    keep_complete(root)
     best = best_leaf(root)
     tree = build_script_tree(compiled, seed, root, best, narrator)
     stats = ExploreStats(algo, brancher.created, len(kept_nodes(root)), rollout_beats,
@@ -185,8 +187,8 @@ def explore(story_or_compiled, seed: int, depth: int, width: int, algo: str = "b
     called as the search goes. Keyword ``options``: ``beam_size`` (default
     :func:`default_beam_size`), ``scorer`` (a :class:`BranchScorer`), ``prior`` (an object with
     ``scores(state, actor)``, default the heuristic agent), and for MCTS ``rollout``
-    (``"heuristic"``, ``"random"``, ``"none"``), ``rollout_depth``, ``c`` and ``variant``
-    (``"puct"`` or ``"uct"``). Bad arguments raise :class:`stories.errors.UsageError`.
+    (``"random"``, the default, ``"heuristic"`` or ``"none"``), ``rollout_depth`` (default: to
+    the depth limit), ``c`` (default 0.5) and ``variant`` (``"puct"``, the default, or ``"uct"``). Bad arguments raise :class:`stories.errors.UsageError`.
     """
     return explore_with_stats(story_or_compiled, seed, depth, width, algo, budget_nodes,
                               budget_seconds, narrator, progress, **options).tree

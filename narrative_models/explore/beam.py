@@ -5,7 +5,10 @@ scored on creation; the ``beam_size`` best children by score (ties: the earliest
 and linked into the tree, the rest are dropped. Kept children that are done (an ending, the
 story's length, or nobody can act) stay in the tree as leaves and leave the beam, so the beam
 narrows as branches end. The search stops at the depth limit, when the beam is empty, or when
-the budget runs out (the level in progress is then ranked with the children made so far).
+the budget runs out (the level in progress is then ranked with the children made so far, and
+its kept children end their branches). Beam nodes whose children were all dropped are
+removed from the tree afterwards (:func:`.tree_builder.keep_complete`), so every leaf is a
+finished branch.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ def beam_search(brancher: Brancher, root: Node, beam_size: int) -> Node:
         for child in sorted(kept, key=lambda n: n.index):
             child.parent.children.append(child)
         if brancher.budget.stopped_by is not None:
+            for child in kept:  # as far as the budget went: these branches end here
+                child.complete = True
             break
         beam = [n for n in sorted(kept, key=lambda n: n.index) if not n.done]
     return root

@@ -66,7 +66,7 @@ class Node:
 
     __slots__ = ("index", "parent", "depth", "state", "event", "actor", "action", "passes",
                  "key", "summary", "score", "prior", "children", "expanded", "done",
-                 "exhausted", "visits", "value_sum")
+                 "complete", "exhausted", "visits", "value_sum")
 
     def __init__(self, index: int, parent: "Node | None", depth: int, state: DramaState,
                  event: Event | None, actor: int, action: int, passes: int, key: int,
@@ -86,6 +86,7 @@ class Node:
         self.children: list[Node] = []
         self.expanded = False
         self.done = done              # never expanded: ending, length, depth limit or stuck
+        self.complete = False         # a branch may end here (see keep_complete)
         self.exhausted = done         # nothing left to explore below (MCTS)
         self.visits = 0
         self.value_sum = 0.0
@@ -158,7 +159,6 @@ class Brancher:
         self.progress_total = progress_total
         self.created = 0
         self.idle_limit = compiled.n_characters + 2
-        self.nodes: list[Node] = []
 
     # --- the root ---------------------------------------------------------------------------
     def root(self) -> Node:
@@ -166,9 +166,7 @@ class Brancher:
         summary = self.scorer.start(state)
         node = Node(0, None, 0, state, None, NARRATOR, -1, 0, root_key(self.seed), summary,
                     float(self.scorer.score(summary)), 1.0, False)
-        node.done = self._done(node)
-        node.exhausted = node.done
-        self.nodes.append(node)
+        node.done = node.exhausted = self._done(node)
         return node
 
     def _done(self, node: Node) -> bool:
@@ -226,12 +224,12 @@ class Brancher:
         summary = self.scorer.extend(node.summary, event, state)
         self.created += 1
         self.budget.used += 1
-        child = Node(self.created, node, node.depth + 1, state, event, cand.actor, cand.action,
+        depth = node.depth + 1
+        done = (event.ending is not None or event.step >= self.compiled.length
+                or depth >= self.depth)
+        child = Node(self.created, node, depth, state, event, cand.actor, cand.action,
                      cand.passes, key, summary, float(self.scorer.score(summary)), cand.prior,
-                     False)
-        child.done = self._done(child)
-        child.exhausted = child.done
-        self.nodes.append(child)
+                     done)
         if self.progress is not None and self.created % PROGRESS_EVERY == 0:
             self.progress(self.created, self.progress_total)
         return child
@@ -272,6 +270,7 @@ class Brancher:
                 found = self.make_child(node, Candidate(state, passes, actor, action, 0.0))
                 node.children.append(found)
             node = found
+        node.complete = True
         return node
 
     # --- rollouts ---------------------------------------------------------------------------
@@ -339,21 +338,22 @@ def chooser(compiled: CompiledStory, actor: int) -> str:
 
 
 # --- conversion to a ScriptTree ------------------------------------------------------------
-def state_summary(state: DramaState) -> dict:
+def state_summary(state: DramaState, target_arc: list[float] | None = None) -> dict:
     """The ``StateSummary`` of a state, as plain data: tension, target tension, and each
-    character's dominant emotion (``calm`` below the narrator's floor), its intensity and mood."""
+    character's dominant emotion (``calm`` below the narrator's floor), its intensity and mood.
+    ``target_arc`` is ``state.compiled.target_arc`` as a list (pass it to save its copy)."""
     c = state.compiled
     step = min(state.step, c.length)
-    emotions = state.emotions
-    top = emotions.argmax(axis=1).tolist()
-    levels = emotions.max(axis=1).tolist()
-    moods = state.mood.round(ROUND).tolist()
-    characters = {
-        cid: {"emotion": EMOTIONS[e] if level >= EMOTION_FLOOR else "calm",
-              "intensity": round(level, ROUND), "mood": [round(x, ROUND) for x in mood]}
-        for cid, e, level, mood in zip(c.character_ids, top, levels, moods)}
+    if target_arc is None:
+        target_arc = c.target_arc.tolist()
+    characters = {}
+    for cid, row, mood in zip(c.character_ids, state.emotions.tolist(), state.mood.tolist()):
+        level = max(row)
+        characters[cid] = {
+            "emotion": EMOTIONS[row.index(level)] if level >= EMOTION_FLOOR else "calm",
+            "intensity": round(level, ROUND), "mood": [round(x, ROUND) for x in mood]}
     return {"tension": round(float(state.tension[step]), ROUND),
-            "target_tension": round(float(c.target_arc[step]), ROUND),
+            "target_tension": round(target_arc[step], ROUND),
             "characters": characters}
 
 
@@ -391,6 +391,7 @@ def build_script_tree(compiled: CompiledStory, seed: int, root: Node, best: Node
     places = {p.id: p for p in story.places}
     endings = [{"id": e.id, "title": e.title, "tone": e.tone, "text": e.text}
                for e in story.endings]
+    target_arc = compiled.target_arc.tolist()
     out: dict[str, dict] = {}
     for node in nodes:
         state = node.state
@@ -414,7 +415,7 @@ def build_script_tree(compiled: CompiledStory, seed: int, root: Node, best: Node
             "choices": [{"label": choice_label(compiled, child.action),
                          "target": ids[id(child)], "chooser": chooser(compiled, child.actor)}
                         for child in node.children],
-            "state": state_summary(state),
+            "state": state_summary(state, target_arc),
             "score": round(node.score, SCORE_ROUND),
             "ending": endings[state.ending] if state.ending >= 0 else None,
         }
@@ -424,6 +425,22 @@ def build_script_tree(compiled: CompiledStory, seed: int, root: Node, best: Node
         "best_path": [ids[id(n)] for n in best.path()]})
 
 
+def keep_complete(root: Node) -> None:
+    """Drop the branches that stop short: keep only the paths from the root to *complete*
+    leaves (done — an ending, the story's length, the depth limit, nobody can act — or marked
+    ``complete`` by the search, like the last level of a beam stopped by its budget). When no
+    leaf is complete, the tree is left as it is."""
+    nodes = kept_nodes(root)
+    alive = {id(n) for n in nodes if (n.done or n.complete) and n is not root}
+    if not alive:
+        return
+    for node in reversed(nodes):  # children before parents
+        if node.children:
+            node.children = [ch for ch in node.children if id(ch) in alive]
+            if node.children:
+                alive.add(id(node))
+
+
 def best_leaf(root: Node) -> Node:
     """The highest-scoring leaf of the kept tree (ties: the earliest made)."""
     leaves = [n for n in kept_nodes(root) if not n.children]
@@ -431,4 +448,5 @@ def best_leaf(root: Node) -> Node:
 
 
 __all__ = ["Brancher", "Budget", "Candidate", "Node", "best_leaf", "build_script_tree",
-           "child_key", "choice_label", "kept_nodes", "mix64", "root_key", "state_summary"]
+           "child_key", "choice_label", "keep_complete", "kept_nodes", "mix64", "root_key",
+           "state_summary"]

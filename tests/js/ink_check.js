@@ -3,7 +3,8 @@
 // IN.json: {"source": "<ink text>", "paths": [[choice index, ...], ...]}
 // Prints JSON: {"errors": [...], "warnings": [...], "plays": [[event, ...], ...]} where an event
 // is {"line": text, "tags": [...]} or {"choices": [text, ...], "picked": i}, and each play
-// closes with {"end": true} when the story has nothing more to say.
+// closes with {"end": true, "tension": t, "score": s} (the VARs then) when the story has
+// nothing more to say.
 "use strict";
 const fs = require("fs");
 const { Compiler, CompilerOptions } = require("inkjs/full");
@@ -22,9 +23,12 @@ try {
 }
 const plays = [];
 if (story && errors.length === 0) {
-  const json = story.ToJson();
+  // Plays run on the compiled story, reset before each path. (A JSON round trip through
+  // story.ToJson() and new Story(json) is not used: inkjs's JSON reader on Node < 21 rewrites
+  // floats such as 0.0253 with a regular expression and corrupts them.)
+  const run = story;
   for (const path of input.paths) {
-    const run = new (require("inkjs/full").Story)(json);
+    run.ResetState();
     const events = [];
     run.onError = (message) => { events.push({ error: message }); };
     let step = 0;
@@ -33,7 +37,11 @@ if (story && errors.length === 0) {
         const text = run.Continue();
         events.push({ line: text.replace(/\n$/, ""), tags: run.currentTags.slice() });
       }
-      if (run.currentChoices.length === 0) { events.push({ end: true }); break; }
+      if (run.currentChoices.length === 0) {
+        events.push({ end: true, tension: run.variablesState["tension"],
+                      score: run.variablesState["score"] });
+        break;
+      }
       const pick = step < path.length ? path[step] : -1;
       events.push({ choices: run.currentChoices.map((c) => c.text), picked: pick });
       if (pick < 0 || pick >= run.currentChoices.length) break;

@@ -6,10 +6,10 @@ folder, then a rename), and never over an existing file unless ``--force`` is gi
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
+
+from stories.files import write_atomic
 
 
 def register(subparsers) -> None:
@@ -42,51 +42,3 @@ def run(args) -> int:
     return 0
 
 
-def write_atomic(path: Path, text: str, force: bool = False) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder; refuse to
-    replace an existing file unless ``force``. Raises :class:`UsageError` naming the fix."""
-    from stories.errors import UsageError
-
-    if path.is_dir():
-        raise UsageError(f"{path} is a folder — give a file name, e.g. -o {path / 'story.yaml'}")
-    if path.exists() and not force:
-        raise UsageError(f"{path} already exists — pass --force to overwrite it, "
-                         f"or choose another -o FILE")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"folder {folder} does not exist — create it first, "
-                         f"or choose another -o FILE")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise UsageError(f"cannot write in {folder}: {error.strerror} — "
-                         f"check its permissions, or choose another -o FILE") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        if force:
-            os.replace(tmp, path)
-        else:
-            try:  # a hard link fails if the name was taken meanwhile (no silent overwrite)
-                os.link(tmp, path)
-            except FileExistsError:
-                raise UsageError(f"{path} already exists — pass --force to overwrite it, "
-                                 f"or choose another -o FILE") from None
-            except OSError:  # a file system without hard links
-                os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    else:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass

@@ -306,8 +306,21 @@ class Session:
         self.compiled = compiled
         self.seed = int(seed)
         self.role = role if isinstance(role, Role) else Role.parse(role, compiled)
-        self.agent = agent if agent is not None else make_agent(agent_name)
-        self.narrator = narrator if narrator is not None else make_narrator(narrator_name, seed)
+        self.notices: list[str] = []   # what was asked for but is not available
+        if agent is None:
+            try:
+                agent = make_agent(agent_name)
+            except ModelError as error:
+                self.notices.append(f"{error}. Playing with the heuristic agent instead.")
+                agent, agent_name = make_agent("heuristic"), "heuristic"
+        if narrator is None:
+            try:
+                narrator = make_narrator(narrator_name, self.seed)
+            except ModelError as error:
+                self.notices.append(f"{error}. Narrating with templates instead.")
+                narrator, narrator_name = make_narrator("template", self.seed), "template"
+        self.agent = agent
+        self.narrator = narrator
         self.agent_name = agent_name
         self.narrator_name = narrator_name
         self.source = source or StorySource("shipped", compiled.story.id)

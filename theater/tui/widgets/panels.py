@@ -43,19 +43,23 @@ class CastPanel(Static):
     """Each character: dominant emotion and its strength, mood (pleasure, arousal,
     dominance) as bars; ``▸`` marks the player, ``•`` whose turn it is."""
 
+    SHORT = {"admiration": "admires", "gratitude": "grateful", "reproach": "reproach",
+             "distress": "distress"}
+
     def show(self, rows) -> None:
         table = Table.grid(padding=(0, 1))
-        table.add_column(no_wrap=True, max_width=11)
-        table.add_column(no_wrap=True)
+        table.add_column(no_wrap=True, width=10)
+        table.add_column(no_wrap=True, width=9)
         table.add_column(no_wrap=True)
         table.add_row(Text("cast", style="bold"), Text("feeling", style="bold"),
-                      Text(" P   A   D", style="bold"))
+                      Text("  P    A    D", style="bold"))
         for row in rows:
             mark = "▸" if row.is_player else ("•" if row.is_next else " ")
             style = "dim strike" if row.status == "dead" else ("dim" if row.status == "departed"
                                                                else "")
-            name = Text(mark, style="bold green") + Text(row.name, style=style or "bold")
-            feeling = Text(f"{row.emotion[:8]:<8}") + Text(
+            name = Text(mark, style="bold green") + Text(row.name[:9], style=style or "bold")
+            emotion = self.SHORT.get(row.emotion, row.emotion)[:8]
+            feeling = Text(f"{emotion:<8}") + Text(
                 LEVEL[min(len(LEVEL) - 1, int(row.intensity * (len(LEVEL) - 1) + 0.5))],
                 style="magenta")
             mood = Text()
@@ -71,13 +75,13 @@ class RelationsPanel(Static):
     """Who feels what for whom: a matrix of affection (row toward column), coloured by
     trust."""
 
-    LEGEND = "♥ loves  + likes  · neutral  - dislikes  ✗ hates\ngreen trusts · red distrusts"
+    LEGEND = "♥ love + like · - dislike ✗ hate\ngreen: trusts · red: distrusts"
 
     def show(self, names: Sequence[str], affection: np.ndarray, trust: np.ndarray) -> None:
         table = Table.grid(padding=(0, 0))
         table.add_column(no_wrap=True, max_width=9)
         for _ in names:
-            table.add_column(no_wrap=True, width=2, justify="center")
+            table.add_column(no_wrap=True, width=3, justify="center")
         table.add_row(Text(""), *[Text(n[:2], style="bold") for n in names])
         for a, name in enumerate(names):
             cells = []
@@ -97,8 +101,15 @@ class RelationsPanel(Static):
 class TensionPanel(Static):
     """The tension so far (red) over the story's target arc (dim)."""
 
+    LABEL = 8
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._data: tuple[Sequence[float], Sequence[float]] = ((), ())
+
     def show(self, tension: Sequence[float], target: Sequence[float]) -> None:
-        width = max(8, (self.size.width or 34) - 9)
+        self._data = (tension, target)
+        width = max(8, (self.content_size.width or 34) - self.LABEL)
         total = max(1, len(target))
         done = max(1, round(width * len(tension) / total))
         now = tension[-1] if len(tension) else 0.0
@@ -108,6 +119,10 @@ class TensionPanel(Static):
             Text("target  ", style="bold") + Text(spark(target, width), style="dim"),
             Text(f"now {now:.2f} · target {goal:.2f} · beat {max(0, len(tension) - 1)}/"
                  f"{total - 1}", style="dim")))
+
+    def on_resize(self) -> None:
+        if self._data[1]:
+            self.show(*self._data)
 
 
 class SecretsPanel(Static):

@@ -34,7 +34,8 @@ class ScriptLog(RichLog):
     """
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(wrap=True, markup=False, highlight=False, auto_scroll=True, **kwargs)
+        super().__init__(wrap=True, markup=False, highlight=False, auto_scroll=True, min_width=20,
+                         **kwargs)
         self._entries: list[RenderableType] = []
         self._width = 0
 
