@@ -32,8 +32,10 @@ TARGET = 5_000  # scored nodes per second
 
 def configurations(depth: int, width: int) -> dict[str, dict]:
     return {
-        f"beam  (depth {depth}, width {width}, beam {width * width})": dict(algo="beam"),
-        f"beam  (depth {depth}, width {width}, beam 27)": dict(algo="beam", beam_size=27),
+        f"beam  (depth {depth}, width {width}, beam {width * width})":
+            dict(algo="beam", beam_size=width * width),
+        f"beam  (depth {depth}, width {width}, beam {3 * width * width}, the default)":
+            dict(algo="beam"),
         f"mcts  (depth {depth}, width {width}, 2000 nodes, random rollouts)":
             dict(algo="mcts", budget_nodes=2000, rollout="random"),
         f"mcts  (depth {depth}, width {width}, 2000 nodes, heuristic rollouts)":
@@ -44,6 +46,8 @@ def configurations(depth: int, width: int) -> dict[str, dict]:
 
 
 def profile(compiled, seed, depth, width, options) -> None:
+    """One profiled run: the share of the time in each part (cumulative times of the parts'
+    entry points, which do not call one another)."""
     import cProfile
     import pstats
 
@@ -51,26 +55,17 @@ def profile(compiled, seed, depth, width, options) -> None:
     profiler.enable()
     explore_with_stats(compiled, seed, depth, width, **options)
     profiler.disable()
-    stats = pstats.Stats(profiler)
-    total = sum(row[2] for row in stats.stats.values())  # total internal time
-    groups = {"prior (heuristic scores)": ("score_actions", "_ranked", "scores"),
-              "beats (clone, reseed, rules.apply)": ("apply", "apply_action", "_event",
-                                                     "clone", "reseed", "make_child"),
-              "scorer": ("extend", "score", "beat_terms"),
-              "rollout policy": ("act", "uniform_choice", "legal_actions", "legal_mask",
-                                 "sample_softmax", "draw"),
-              "tree (narrator, summaries, pydantic)": ("render", "state_summary",
-                                                       "build_script_tree", "validate_python",
-                                                       "_pick", "choice_label", "_line")}
-    shares = {name: 0.0 for name in groups}
-    for (_, _, func), row in stats.stats.items():
-        for name, funcs in groups.items():
-            if func in funcs:
-                shares[name] += row[2]
-                break
-    print("      where the time goes (internal time, profiled):",
-          ", ".join(f"{name} {100 * t / total:.0f}%" for name, t in shares.items()),
-          f", other {100 * (total - sum(shares.values())) / total:.0f}%")
+    stats = pstats.Stats(profiler).stats
+    parts = {"prior (heuristic scores of every legal action)": "_ranked",
+             "beats (clone, reseed, rules.apply, score)": "make_child",
+             "rollouts": "rollout",
+             "tree (lines, summaries, validation)": "build_script_tree"}
+    total = max(row[3] for (_, _, func), row in stats.items() if func == "explore_with_stats")
+    shares = {name: sum(row[3] for (_, _, func), row in stats.items() if func == entry)
+              for name, entry in parts.items()}
+    print("      where the time goes:",
+          ", ".join(f"{name} {100 * t / total:.0f}%" for name, t in shares.items() if t),
+          f", search bookkeeping {100 * (total - sum(shares.values())) / total:.0f}%")
 
 
 def main() -> None:

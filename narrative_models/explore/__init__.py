@@ -32,10 +32,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from narrative_models.explore.score import (ArcSummary, AudienceArcScorer, BranchScorer,
                                             score_branch)
 from stories.errors import UsageError
+
+if TYPE_CHECKING:
+    from stories.script_tree import ScriptTree
 
 ALGORITHMS = ("beam", "mcts")
 NARRATORS = ("template", "lm")
@@ -69,7 +73,7 @@ class ExploreStats:
 
 @dataclass(frozen=True)
 class ExploreResult:
-    tree: "ScriptTree"  # noqa: F821
+    tree: ScriptTree
     stats: ExploreStats
 
 
@@ -104,11 +108,13 @@ def make_narrator(narrator, seed: int):
     return narrator
 
 
-def _check(depth, width, algo, budget_nodes, budget_seconds, beam_size) -> None:
+def _check(seed, depth, width, algo, budget_nodes, budget_seconds, beam_size) -> None:
     def whole(name, value, low=1):
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise UsageError(f"{name} must be a whole number of at least {low}, not {value!r}")
 
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise UsageError(f"the seed must be a whole number, not {seed!r}")
     whole("depth", depth)
     whole("width", width)
     if algo not in ALGORITHMS:
@@ -136,7 +142,7 @@ def explore_with_stats(story_or_compiled, seed: int, depth: int, width: int,
                                                        build_script_tree, keep_complete,
                                                        kept_nodes)
 
-    _check(depth, width, algo, budget_nodes, budget_seconds, beam_size)
+    _check(seed, depth, width, algo, budget_nodes, budget_seconds, beam_size)
     if rollout not in ROLLOUTS:
         raise UsageError(f"unknown rollout agent {rollout!r} — use one of: {', '.join(ROLLOUTS)}")
     compiled = _compiled(story_or_compiled)
@@ -155,6 +161,8 @@ def explore_with_stats(story_or_compiled, seed: int, depth: int, width: int,
     budget = Budget(budget_nodes, budget_seconds)
     brancher = Brancher(compiled, seed, depth, width, scorer, prior, budget, progress, total)
     root = brancher.root()
+    if progress is not None:
+        progress(0, total)
     rollout_beats = 0
     if algo == "beam":
         beam_search(brancher, root, beam_size)
@@ -162,8 +170,8 @@ def explore_with_stats(story_or_compiled, seed: int, depth: int, width: int,
         _, rollout_beats = mcts_search(brancher, root, c=c, variant=variant, rollout=rollout,
                                        rollout_depth=rollout_depth)
     search_seconds = budget.elapsed()
-    if progress is not None:
-        progress(brancher.created, total if total is not None else brancher.created)
+    if progress is not None:  # done: the total is what was made
+        progress(brancher.created, brancher.created)
     start = time.perf_counter()
     keep_complete(root)
     best = best_leaf(root)
@@ -176,7 +184,7 @@ def explore_with_stats(story_or_compiled, seed: int, depth: int, width: int,
 
 def explore(story_or_compiled, seed: int, depth: int, width: int, algo: str = "beam",
             budget_nodes: int | None = None, budget_seconds: float | None = None,
-            narrator=None, progress=None, **options) -> "ScriptTree":  # noqa: F821
+            narrator=None, progress=None, **options) -> ScriptTree:
     """Explore the branches of a drama from its opening and return them as a ``ScriptTree``.
 
     ``story_or_compiled`` is a shipped story name, a story file, a ``Story`` or a
@@ -184,19 +192,26 @@ def explore(story_or_compiled, seed: int, depth: int, width: int, algo: str = "b
     per node; ``algo`` ``"beam"`` or ``"mcts"``; ``budget_nodes`` / ``budget_seconds`` stop
     the search early (see the module docstring); ``narrator`` renders the lines (default: the
     template narrator seeded with ``seed``); ``progress(nodes_done, nodes_total_or_None)`` is
-    called as the search goes. Keyword ``options``: ``beam_size`` (default
-    :func:`default_beam_size`), ``scorer`` (a :class:`BranchScorer`), ``prior`` (an object with
-    ``scores(state, actor)``, default the heuristic agent), and for MCTS ``rollout``
-    (``"random"``, the default, ``"heuristic"`` or ``"none"``), ``rollout_depth`` (default: to
-    the depth limit), ``c`` (default 0.5) and ``variant`` (``"puct"``, the default, or ``"uct"``). Bad arguments raise :class:`stories.errors.UsageError`.
+    called as the search goes (the total is the nodes budget, an upper bound for a beam, or
+    ``None`` under a seconds budget), and once at the end with both equal.
+
+    Keyword ``options``: ``beam_size`` (default :func:`default_beam_size`), ``scorer`` (a
+    :class:`BranchScorer`, default :class:`AudienceArcScorer`), ``prior`` (an object with
+    ``scores(state, actor)`` and a ``temperature``, default the heuristic agent), and for MCTS
+    ``rollout`` (``"random"``, the default, ``"heuristic"`` or ``"none"``), ``rollout_depth``
+    (default: to the depth limit), ``c`` (default 0.5) and ``variant`` (``"puct"``, the
+    default, or ``"uct"``). Bad arguments raise :class:`stories.errors.UsageError`.
     """
     return explore_with_stats(story_or_compiled, seed, depth, width, algo, budget_nodes,
                               budget_seconds, narrator, progress, **options).tree
 
 
 def default_beam_size(width: int) -> int:
-    """The beam kept per level when none is given: ``width²`` (at least 4)."""
-    return max(4, width * width)
+    """The beam kept per level when none is given: ``3 · width²`` (at least 4). Narrower beams
+    are faster but greedier: with ``width²`` the best branch fell short of the heuristic
+    agent's own play in 1 of 30 story × seed pairs (depth 10, width 3), with ``3 · width²`` in
+    none."""
+    return max(4, 3 * width * width)
 
 
 __all__ = ["ALGORITHMS", "ArcSummary", "AudienceArcScorer", "BranchScorer", "DEFAULT_MCTS_NODES",

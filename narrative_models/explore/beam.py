@@ -25,11 +25,17 @@ def beam_search(brancher: Brancher, root: Node, beam_size: int) -> Node:
             if not brancher.budget.allows():
                 break
             node.expanded = True
-            for cand in brancher.candidates(node):
+            candidates = brancher.candidates(node)
+            if not candidates:  # nobody can act: the branch ends here
+                node.done = True
+            for cand in candidates:
                 if not brancher.budget.allows():
                     break
                 made.append(brancher.make_child(node, cand))
         if not made:
+            if brancher.budget.stopped_by is not None:
+                for node in beam:  # the budget ran out at the end of the last level
+                    node.complete = True
             break
         kept = sorted(made, key=lambda n: (-n.score, n.index))[:beam_size]
         for child in sorted(kept, key=lambda n: n.index):

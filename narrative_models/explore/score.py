@@ -87,7 +87,7 @@ class AudienceArcScorer:
             raise ValueError("the audience reward weights must be non-negative")
         low = -w.arc - w.repeat - w.stall
         high = w.arc + w.conflict + w.reversal + w.ending
-        object.__setattr__(self, "_weights", w.weights)
+        object.__setattr__(self, "_weights", tuple(float(x) for x in w.weights))
         object.__setattr__(self, "_low", low)
         object.__setattr__(self, "_span", max(high - low, 1e-12))
         object.__setattr__(self, "_terms", np.zeros(len(TERMS)))

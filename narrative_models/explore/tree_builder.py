@@ -176,9 +176,11 @@ class Brancher:
     # --- branching --------------------------------------------------------------------------
     def _ranked(self, state: DramaState, actor: int, k: int) -> list[tuple[int, float]]:
         """The actor's ``k`` best legal actions by the prior, with their softmax shares."""
+        if k <= 0:
+            return []
         scores = self.prior.scores(state, actor)
         legal = np.isfinite(scores)
-        if k <= 0 or not legal.any():
+        if not legal.any():
             return []
         first = (self.compiled.narrator_start if actor == NARRATOR
                  else int(self.compiled.actor_ranges[actor]))
@@ -274,7 +276,8 @@ class Brancher:
         return node
 
     # --- rollouts ---------------------------------------------------------------------------
-    def rollout(self, node: Node, agent, horizon: int) -> tuple[Any, list[tuple[int, int, int]], int]:
+    def rollout(self, node: Node, agent,
+                horizon: int) -> tuple[Any, list[tuple[int, int, int]], int]:
         """Play on from ``node`` with ``agent`` for up to ``horizon`` beats (not past the depth
         limit). Each beat is reseeded exactly as a tree child would be, so a rollout's beats are
         the nodes the tree would make for the same actions. Returns the branch summary at the
@@ -338,23 +341,37 @@ def chooser(compiled: CompiledStory, actor: int) -> str:
 
 
 # --- conversion to a ScriptTree ------------------------------------------------------------
-def state_summary(state: DramaState, target_arc: list[float] | None = None) -> dict:
-    """The ``StateSummary`` of a state, as plain data: tension, target tension, and each
-    character's dominant emotion (``calm`` below the narrator's floor), its intensity and mood.
-    ``target_arc`` is ``state.compiled.target_arc`` as a list (pass it to save its copy)."""
-    c = state.compiled
-    step = min(state.step, c.length)
-    if target_arc is None:
-        target_arc = c.target_arc.tolist()
-    characters = {}
-    for cid, row, mood in zip(c.character_ids, state.emotions.tolist(), state.mood.tolist()):
-        level = max(row)
-        characters[cid] = {
-            "emotion": EMOTIONS[row.index(level)] if level >= EMOTION_FLOOR else "calm",
-            "intensity": round(level, ROUND), "mood": [round(x, ROUND) for x in mood]}
-    return {"tension": round(float(state.tension[step]), ROUND),
-            "target_tension": round(target_arc[step], ROUND),
-            "characters": characters}
+def state_summaries(states: list[DramaState]) -> list[dict]:
+    """The ``StateSummary`` of each state, as plain data: tension, target tension, and each
+    character's dominant emotion (``calm`` below the narrator's floor), its intensity and mood
+    (computed for all the states at once)."""
+    if not states:
+        return []
+    c = states[0].compiled
+    ids = c.character_ids
+    arc = c.target_arc.tolist()
+    steps = [min(s.step, c.length) for s in states]
+    emotions = np.stack([s.emotions for s in states]).astype(np.float64)   # (n, C, 12)
+    top = emotions.argmax(axis=2).tolist()                                  # (n, C)
+    levels = np.round(emotions.max(axis=2), ROUND)                          # (n, C)
+    calm = (emotions.max(axis=2) < EMOTION_FLOOR).tolist()
+    moods = np.round(np.stack([s.mood for s in states]).astype(np.float64), ROUND).tolist()
+    tension = np.round(np.array([s.tension[t] for s, t in zip(states, steps)], np.float64),
+                       ROUND).tolist()
+    out = []
+    for k, step in enumerate(steps):
+        characters = {}
+        for j, cid in enumerate(ids):
+            characters[cid] = {"emotion": "calm" if calm[k][j] else EMOTIONS[top[k][j]],
+                               "intensity": levels[k, j].item(), "mood": moods[k][j]}
+        out.append({"tension": tension[k], "target_tension": round(arc[step], ROUND),
+                    "characters": characters})
+    return out
+
+
+def state_summary(state: DramaState) -> dict:
+    """The summary of one state (see :func:`state_summaries`)."""
+    return state_summaries([state])[0]
 
 
 def _line(line) -> dict:
@@ -391,9 +408,9 @@ def build_script_tree(compiled: CompiledStory, seed: int, root: Node, best: Node
     places = {p.id: p for p in story.places}
     endings = [{"id": e.id, "title": e.title, "tone": e.tone, "text": e.text}
                for e in story.endings]
-    target_arc = compiled.target_arc.tolist()
+    summaries = state_summaries([n.state for n in nodes])
     out: dict[str, dict] = {}
-    for node in nodes:
+    for node, summary in zip(nodes, summaries):
         state = node.state
         if node.event is None:
             place = story.start_place or story.cast[0].location
@@ -415,7 +432,7 @@ def build_script_tree(compiled: CompiledStory, seed: int, root: Node, best: Node
             "choices": [{"label": choice_label(compiled, child.action),
                          "target": ids[id(child)], "chooser": chooser(compiled, child.actor)}
                         for child in node.children],
-            "state": state_summary(state, target_arc),
+            "state": summary,
             "score": round(node.score, SCORE_ROUND),
             "ending": endings[state.ending] if state.ending >= 0 else None,
         }
@@ -449,4 +466,4 @@ def best_leaf(root: Node) -> Node:
 
 __all__ = ["Brancher", "Budget", "Candidate", "Node", "best_leaf", "build_script_tree",
            "child_key", "choice_label", "keep_complete", "kept_nodes", "mix64", "root_key",
-           "state_summary"]
+           "state_summaries", "state_summary"]

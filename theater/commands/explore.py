@@ -34,7 +34,7 @@ def register(subparsers) -> None:
                         help="beam search (default) or Monte Carlo tree search")
     parser.add_argument("--budget", default=None, metavar="NODES|SECONDSs", help=BUDGET_HELP)
     parser.add_argument("--beam", type=int, default=None, metavar="B",
-                        help="beam search: branches kept per level (default: width², at least 4)")
+                        help="beam search: branches kept per level (default: 3·width², at least 4)")
     parser.add_argument("--rollout", choices=("random", "heuristic", "none"), default="random",
                         help="MCTS: the agent that plays rollouts (default random)")
     parser.add_argument("--narrator", default="template", metavar="template|lm",
