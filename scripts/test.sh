@@ -10,4 +10,5 @@ if [ ! -x .venv/bin/python ] || [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stam
     .venv/bin/pip install --quiet -c constraints.txt -e '.[dev]'
     touch "$stamp"
 fi
+bash scripts/setup_validators.sh  # chromium, graphviz, npm packages for the exporter tests
 exec .venv/bin/python -m pytest "$@"

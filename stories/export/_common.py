@@ -23,14 +23,13 @@ from typing import Callable, Iterable, Optional
 
 from stories.script_tree import ScriptNode, ScriptTree
 
-_WS = re.compile(r"\s+")
 
 
 def clean(text: Optional[str]) -> str:
     """``text`` with each run of whitespace made one space, trimmed (``None`` gives ``""``)."""
     if not text:
         return ""
-    return _WS.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ from stories.export._common import Item, clean, node_items
 from stories.script_tree import ScriptTree
 
 ZWSP = "\u200b"
+_DOUBLE_BRACKET = re.compile(r"([\[\]])(?=\1)")
 
 # A word for a speaker's dominant emotion when the line has no parenthetical of its own.
 EMOTION_WORDS = {
@@ -67,7 +68,9 @@ NEUTRAL = ("", "calm", "neutral", "none")
 def escape(text: str) -> str:
     """Text safe in action or dialogue (see the module docstring)."""
     text = text.replace("*", "\\*")
-    return re.sub(r"([\[\]])(?=\1)", "\\1" + ZWSP, text)
+    if "[[" in text or "]]" in text:
+        text = _DOUBLE_BRACKET.sub("\\1" + ZWSP, text)
+    return text
 
 
 def unescape(text: str) -> str:
@@ -112,8 +115,38 @@ def _default_scene(tree: ScriptTree, path: list[str]) -> tuple[bool, str]:
     return (True, clean(tree.story.title) or "SOMEWHERE")
 
 
-def section(tree: ScriptTree, path: list[str]) -> tuple[list[str], Section]:
-    """The Fountain lines of one path, and what they hold."""
+def _node_blocks(tree: ScriptTree, node_id: str) -> list[tuple[list[str], Item]]:
+    """The Fountain lines of each item of a node (each block ends with a blank line)."""
+    blocks = []
+    for item in node_items(tree, tree.nodes[node_id]):
+        if item.kind == "dialogue":
+            cue = "@" + escape(item.speaker.upper())
+            if cue.endswith("^"):
+                cue += ZWSP
+            block = [cue]
+            paren = parenthetical(item)
+            if paren:
+                block.append(f"({escape(paren)})")
+            text = escape(item.text)
+            if text.startswith("("):
+                text = ZWSP + text
+            block.append(text)
+        else:
+            text = item.text.upper() if item.kind == "ending" else item.text
+            line = "!" + escape(text)
+            if line.endswith(" TO:"):    # fountain-js reads "… TO:" as a transition
+                line += ZWSP
+            block = [line]
+        blocks.append((block + [""], item))
+    return blocks
+
+
+def section(tree: ScriptTree, path: list[str],
+            cache: Optional[dict] = None) -> tuple[list[str], Section]:
+    """The Fountain lines of one path, and what they hold (``cache`` keeps each node's
+    blocks between the paths of one export)."""
+    cache = {} if cache is None else cache
+    headings = cache.setdefault(None, {})
     info = Section(path)
     out: list[str] = []
     current: Optional[tuple[bool, str]] = None
@@ -124,32 +157,21 @@ def section(tree: ScriptTree, path: list[str]) -> tuple[list[str], Section]:
         if scene != current:
             if current is not None:
                 out += ["CUT TO:", ""]
-            heading = scene_heading(*scene)
+            heading = headings.get(scene)
+            if heading is None:
+                heading = headings[scene] = scene_heading(*scene)
             out += [heading, ""]
             info.scenes.append(heading)
             current = scene
-        for item in node_items(tree, node):
+        blocks = cache.get(node_id)
+        if blocks is None:
+            blocks = cache[node_id] = _node_blocks(tree, node_id)
+        for lines, item in blocks:
+            out += lines
             if item.kind == "dialogue":
-                cue = "@" + escape(item.speaker.upper())
-                if cue.endswith("^"):
-                    cue += ZWSP
-                block = [cue]
-                paren = parenthetical(item)
-                if paren:
-                    block.append(f"({escape(paren)})")
-                text = escape(item.text)
-                if text.startswith("("):
-                    text = ZWSP + text
-                block.append(text)
-                out += block + [""]
                 info.dialogue.append(item)
             else:
-                text = item.text.upper() if item.kind == "ending" else item.text
-                line = "!" + escape(text)
-                if line.endswith(" TO:"):    # fountain-js reads "… TO:" as a transition
-                    line += ZWSP
-                out += [line, ""]
-                info.actions.append(text)
+                info.actions.append(lines[0][1:].replace(ZWSP, ""))
     return out, info
 
 
@@ -164,7 +186,8 @@ def sections(tree: ScriptTree, path: Union[str, int] = "best") -> list[Section]:
     """What :func:`to_fountain` writes for ``path``, as :class:`Section` objects."""
     from stories.export import select_paths
 
-    return [section(tree, p)[1] for p in select_paths(tree, path)]
+    cache: dict = {}
+    return [section(tree, p, cache)[1] for p in select_paths(tree, path)]
 
 
 def to_fountain(tree: ScriptTree, path: Union[str, int] = "best") -> str:
@@ -175,10 +198,11 @@ def to_fountain(tree: ScriptTree, path: Union[str, int] = "best") -> str:
     paths = select_paths(tree, path)
     which = {"best": "the best path", "all": f"all {len(paths)} paths"}.get(path, f"path {path}")
     out = title_page(tree, which)
+    cache: dict = {}
     for k, p in enumerate(paths):
         if path == "all":
             out += [f"# Branch {k + 1} of {len(paths)}", ""]
-        lines, _ = section(tree, p)
+        lines, _ = section(tree, p, cache)
         out += lines
         out += ["> FADE OUT.", ""]
         if path == "all" and k + 1 < len(paths):

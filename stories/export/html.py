@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from stories.export import _runtime
-from stories.export._common import clean, layout, ordered_nodes
+from stories.export._common import clean, layout, node_items, ordered_nodes
 from stories.export.twee import (FORMAT_NAME, FORMAT_VERSION, ifid, passage_names,
                                  passage_tags, passage_text)
 from stories.script_tree import ScriptTree
@@ -44,10 +44,11 @@ def story_data_html(tree: ScriptTree) -> str:
                '</script>')
     for pid, node_id in enumerate(order, start=1):
         x, y = positions[node_id]
-        tags = " ".join(passage_tags(tree, node_id))
+        items = node_items(tree, tree.nodes[node_id])
+        tags = " ".join(passage_tags(tree, node_id, items))
         out.append(f'<tw-passagedata pid="{pid}" name="{_attr(names[node_id])}" '
                    f'tags="{_attr(tags)}" position="{x},{y}" size="100,100">'
-                   f'{html.escape(passage_text(tree, node_id, names), quote=False)}'
+                   f'{html.escape(passage_text(tree, node_id, names, items), quote=False)}'
                    '</tw-passagedata>')
     out.append("</tw-storydata>")
     return "\n".join(out)

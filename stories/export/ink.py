@@ -42,16 +42,15 @@ RESERVED = ("END", "DONE", "VAR", "CONST", "LIST", "INCLUDE", "EXTERNAL", "TODO"
             "FLOAT", "POW", "MIN", "MAX", "LIST_VALUE", "LIST_COUNT", "LIST_MIN", "LIST_MAX",
             "LIST_ALL", "LIST_INVERT", "LIST_RANDOM", "LIST_RANGE")
 
-_SPECIAL = frozenset("\\{}|#[]/*<>-")
+_SPECIAL = "\\{}|#[]/*<>-"
+_ESCAPE = str.maketrans({ch: "\\" + ch for ch in _SPECIAL})
 
 
 def escape(text: str) -> str:
     """``text`` as ink content: syntax characters and the first character backslash-escaped."""
     if not text:
         return ""
-    out = ["\\" + text[0]]
-    out.extend("\\" + ch if ch in _SPECIAL else ch for ch in text[1:])
-    return "".join(out)
+    return "\\" + text[0] + text[1:].translate(_ESCAPE)
 
 
 def _tag(name: str, value: str = "") -> str:
@@ -89,8 +88,7 @@ def to_ink(tree: ScriptTree) -> str:
                 out.append(line)
         if node.choices:
             for choice in node.choices:
-                label = "".join("\\" + ch if ch in _SPECIAL else ch
-                                for ch in choice_label(choice.label))
+                label = choice_label(choice.label).translate(_ESCAPE)
                 out.append(f"* [{label}] -> {names[choice.target]}")
         else:
             out.append("-> END")

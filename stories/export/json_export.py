@@ -1,5 +1,9 @@
-"""JSON: the script tree itself, as :meth:`ScriptTree.to_json` writes it (versioned; see
-``docs/script-tree.md``). ``ScriptTree.from_json`` reads it back to an equal tree."""
+"""JSON: the script tree itself (versioned; see ``docs/script-tree.md``).
+
+Written by pydantic's JSON serialiser (one-space indents, UTF-8 text as is), which is many
+times faster than ``json.dumps`` on a large tree; ``ScriptTree.load`` / ``from_json`` read it
+back to an equal tree.
+"""
 
 from __future__ import annotations
 
@@ -7,4 +11,4 @@ from stories.script_tree import ScriptTree
 
 
 def to_json(tree: ScriptTree) -> str:
-    return tree.to_json() + "\n"
+    return tree.model_dump_json(indent=1) + "\n"

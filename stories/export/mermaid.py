@@ -14,11 +14,11 @@ from __future__ import annotations
 from stories.export._common import choice_label, clean, ordered_nodes, score_text
 from stories.script_tree import ScriptTree
 
-_ENTITY = {ch: f"#{ord(ch)};" for ch in '"#<>&|[]{}()`;'}
+_ENTITY = str.maketrans({ch: f"#{ord(ch)};" for ch in '"#<>&|[]{}()`;'})
 
 
 def escape(text: str) -> str:
-    return "".join(_ENTITY.get(ch, ch) for ch in text)
+    return text.translate(_ENTITY)
 
 
 def unescape(text: str) -> str:

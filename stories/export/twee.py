@@ -78,12 +78,12 @@ def passage_names(tree: ScriptTree, order: list[str] | None = None) -> dict[str,
 
 
 # --- Twee 3 header escaping -----------------------------------------------------------------
-_HEADER_SPECIAL = frozenset("\\[]{}")
+_HEADER_ESCAPE = str.maketrans({ch: "\\" + ch for ch in "\\[]{}"})
 
 
 def escape_header(text: str) -> str:
     """A passage name or tag escaped as the Twee 3 specification says."""
-    return "".join("\\" + ch if ch in _HEADER_SPECIAL else ch for ch in text)
+    return text.translate(_HEADER_ESCAPE)
 
 
 def unescape_header(text: str) -> str:
@@ -100,10 +100,15 @@ def tag_name(text: str) -> str:
 _DOLLAR = re.compile(r"\$(?=[&'`$])")
 
 
+_TABLES: dict[str, dict] = {}
+
+
 def _esc(text: str, extra: str = "") -> str:
-    special = "\\[]" + extra
-    out = "".join("\\" + ch if ch in special else ch for ch in text)
-    return _DOLLAR.sub(lambda m: "$\\", out)
+    table = _TABLES.get(extra)
+    if table is None:
+        table = _TABLES[extra] = str.maketrans({ch: "\\" + ch for ch in "\\[]" + extra})
+    out = text.translate(table)
+    return _DOLLAR.sub("$\\\\", out) if "$" in out else out
 
 
 def _line_start(text: str) -> str:
@@ -126,9 +131,11 @@ def encode_link(label: str, target: str) -> str:
     return "[[" + _esc(label).replace("->", "-\\>") + "->" + target + "]]"
 
 
-def passage_text(tree: ScriptTree, node_id: str, names: dict[str, str]) -> str:
+def passage_text(tree: ScriptTree, node_id: str, names: dict[str, str],
+                 items: list[Item] | None = None) -> str:
     node = tree.nodes[node_id]
-    lines = [encode_item(item) for item in node_items(tree, node)]
+    items = node_items(tree, node) if items is None else items
+    lines = [encode_item(item) for item in items]
     lines += [encode_link(choice_label(c.label), names[c.target]) for c in node.choices]
     return "\n".join(lines)
 
@@ -213,10 +220,10 @@ def story_data(tree: ScriptTree, start: str) -> dict:
             "start": start, "zoom": 1}
 
 
-def passage_tags(tree: ScriptTree, node_id: str) -> list[str]:
+def passage_tags(tree: ScriptTree, node_id: str, items: list[Item] | None = None) -> list[str]:
     node = tree.nodes[node_id]
     tags: list[str] = []
-    for item in node_items(tree, node):
+    for item in (node_items(tree, node) if items is None else items):
         if item.kind == "dialogue":
             tag = tag_name(item.speaker)
             if tag and tag not in tags:
@@ -237,11 +244,12 @@ def to_twee(tree: ScriptTree) -> str:
            ":: StoryData", json.dumps(story_data(tree, names[tree.root]), ensure_ascii=False,
                                       indent=2), ""]
     for node_id in order:
-        tags = passage_tags(tree, node_id)
+        items = node_items(tree, tree.nodes[node_id])
+        tags = passage_tags(tree, node_id, items)
         x, y = positions[node_id]
         header = f":: {escape_header(names[node_id])}"
         if tags:
             header += " [" + " ".join(escape_header(t) for t in tags) + "]"
         header += ' {"position":"%d,%d","size":"100,100"}' % (x, y)
-        out += [header, passage_text(tree, node_id, names), ""]
+        out += [header, passage_text(tree, node_id, names, items), ""]
     return "\n".join(out)

@@ -46,7 +46,7 @@ from stories.export._common import (choice_label, clean, is_identifier, layout, 
                                     number, ordered_nodes, safe_names)
 from stories.script_tree import ScriptTree
 
-_LEXER_SPECIAL = frozenset("\\<>{}#/")
+_LEXER_ESCAPE = str.maketrans({ch: "\\" + ch for ch in "\\<>{}#/"})
 _HASHTAG_BAD = re.compile(r"[\s#$<]+")
 
 
@@ -59,7 +59,7 @@ def markup_string(text: str) -> str:
 
 
 def escape_lexer(text: str) -> str:
-    return "".join("\\" + ch if ch in _LEXER_SPECIAL else ch for ch in text)
+    return text.translate(_LEXER_ESCAPE)
 
 
 def line_content(text: str, speaker: str | None = None) -> str:

@@ -2,7 +2,8 @@
 Ink, Twee 3, HTML, Fountain, Yarn Spinner 2, JSON, Graphviz DOT or Mermaid.
 
 Prints the result, or writes it to OUT atomically (a temporary file in the same folder, then a
-rename), never over an existing file unless ``--force`` is given. Without ``--format`` the
+rename: ``stories.files.write_atomic``), never over an existing file unless ``--force`` is
+given — checked before the tree is read, and again at the rename. Without ``--format`` the
 format comes from OUT's extension. ``docs/export.md`` describes every format.
 """
 
@@ -66,7 +67,7 @@ def run(args) -> int:
         sys.stdout.write(text)
         return 0
     try:
-        write_atomic(out, text)
+        write_atomic(out, text, force=args.force)
     except OSError as error:
         raise UsageError(f"cannot write {out}: {error.strerror} — check the folder and its "
                          "permissions, or choose another -o OUT") from None
