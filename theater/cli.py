@@ -20,8 +20,10 @@ COMMAND_MODULES = (
     "theater.commands.new",
     "theater.commands.run",
     "theater.commands.analyze",
+    "theater.commands.audience",
     "theater.commands.explore",
     "theater.commands.export",
+    "theater.commands.train", "theater.commands.evaluate",
 )
 
 

@@ -18,7 +18,6 @@ test. For a simulated drama:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -206,7 +205,7 @@ def _analyze_script(path: Path, reader, story) -> Analysis:
     return Analysis(report, graph, arc, tension, target)
 
 
-def plot_analysis(analysis: Analysis, out, force: bool = True) -> Path:
+def plot_analysis(analysis: Analysis, out) -> Path:
     """Write the figure (network and arc; for a simulated drama also tension against its
     target arc) as a PNG, with matplotlib's Agg backend, atomically."""
     try:
@@ -283,6 +282,3 @@ def plot_analysis(analysis: Analysis, out, force: bool = True) -> Path:
         tmp.unlink(missing_ok=True)
     return out
 
-
-def report_json(report: dict) -> str:
-    return json.dumps(report, ensure_ascii=False, indent=2)

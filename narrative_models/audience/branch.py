@@ -86,11 +86,15 @@ def _from_playthrough(result) -> Branch:
                   {"replay": "kept states"})
 
 
-def branch_from_actions(compiled, seed: int, actions, check: bool = False) -> Branch:
+def branch_from_actions(compiled, seed: int, actions, check: bool = False,
+                        stop_at_ending: bool = False) -> Branch:
     """Apply ``actions`` (indices or names) in order from the opening seeded with ``seed``.
 
     With ``check`` an illegal action raises ``ScriptError``; without, it is played anyway (the
-    rules then do what they can), which is how a recorded branch is replayed faithfully.
+    rules then do what they can), which is how a recorded branch is replayed faithfully. Chance
+    outcomes come from the state's own stream, which the agents of the original session also
+    drew from, so a replay can reach an ending earlier: then ``ScriptError``, or with
+    ``stop_at_ending`` the branch stops there (``notes["truncated"]`` counts the beats left).
     """
     from drama_env import rules
     from drama_env.state import DramaState
@@ -107,6 +111,9 @@ def branch_from_actions(compiled, seed: int, actions, check: bool = False) -> Br
                                   "with another version of the story") from None
         action = int(action)
         if state.terminated:
+            if stop_at_ending:
+                return Branch(compiled, start, events, states, None, seed,
+                              {"replay": "actions", "truncated": len(actions) - k})
             raise ScriptError(f"beat {k + 1}: the drama already ended at beat {k} "
                               f"({state.ending_id}) — the branch has beats after its ending")
         if check and not rules.is_legal(state, action):

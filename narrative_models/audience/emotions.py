@@ -5,7 +5,8 @@
 - ``"model"``: :class:`narrative_models.emotion.EmotionModel` (the shipped MiniLM weights);
 - ``"lexicon"``: :class:`narrative_models.audience.lexicon.LexiconEmotion` (bag of words);
 - ``"auto"`` (default): the model when its weights load, else the lexicon (``fallback`` then
-  says why).
+  says why). The environment variable ``DRAMA_EMOTION`` (``model`` or ``lexicon``) overrides
+  what ``"auto"`` means — e.g. ``DRAMA_EMOTION=lexicon`` in a test run or on a slow machine.
 
 The cache maps a line's text to its scores, so a line that comes back (template narration
 repeats phrasings; a branch explorer scores the same prefix many times) costs a dictionary
@@ -14,6 +15,7 @@ look-up; the lines not yet seen are scored in one batch.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 import numpy as np
@@ -96,6 +98,11 @@ def load_reader(kind: str = "auto", path=None, shared: bool = True) -> CachedRea
 
     if kind not in READERS:
         raise UsageError(f"unknown emotion reader {kind!r} — use one of {', '.join(READERS)}")
+    if kind == "auto":
+        override = os.environ.get("DRAMA_EMOTION", "").strip().lower()
+        if override and override not in READERS:
+            raise UsageError(f"DRAMA_EMOTION={override!r}: use one of {', '.join(READERS)}")
+        kind = override or "auto"
     key = (kind, str(path) if path is not None else None)
     if shared and key in _SHARED:
         return _SHARED[key]

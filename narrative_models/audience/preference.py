@@ -188,7 +188,7 @@ def train_preference(better: np.ndarray, worse: np.ndarray, base: AudienceWeight
         nll = float(torch.nn.functional.softplus(-margin).mean())
     model = PreferenceModel(theta.detach().numpy().copy(), float(torch.exp(log_beta.detach())), base)
     w0 = base.vector() / base.vector().sum()
-    model.meta = {"pairs": int(len(better)), "train_accuracy": accuracy, "train_nll": nll,
+    model.meta = {"pairs_trained": int(len(better)), "train_accuracy": accuracy, "train_nll": nll,
                   "analytic_accuracy": float(np.mean((better - worse) @ w0 > 0)),
                   "steps": steps, "lr": lr, "l2": l2, "seed": seed}
     return model
@@ -318,7 +318,7 @@ def pair_features(pairs: list[RatedPair], stories_dir: str | Path | None = None,
             for seed, names in (pair.better, pair.worse):
                 key = (pair.story, seed, names)
                 if key not in cache:
-                    branch = branch_from_actions(compiled, seed, list(names))
+                    branch = branch_from_actions(compiled, seed, list(names), stop_at_ending=True)
                     cache[key] = scorer.score_branch(branch).features()
                 rows.append(cache[key])
         except ScriptError:

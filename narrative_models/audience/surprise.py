@@ -93,7 +93,7 @@ class EventModel:
             p1, u1 = self._wb(self.by_sign.get(sign), self._p0, self._p0_unseen)
             p2, u2 = self._wb(self.counts.get(key), p1, u1)
             row = {v: -math.log(p) / self.log_vocab for v, p in p2.items()}
-            row[""] = min(1.0, -math.log(u2) / self.log_vocab)
+            row[""] = -math.log(u2) / self.log_vocab
             self._table[key] = row
         return row, row[""]
 
