@@ -23,7 +23,6 @@ COMMAND_MODULES = (
     "theater.commands.audience",
     "theater.commands.explore",
     "theater.commands.export",
-    "theater.commands.train", "theater.commands.evaluate",
 )
 
 
