@@ -38,6 +38,8 @@ import argparse
 import json
 import sys
 
+from theater.args import positive_int
+
 __all__ = ["analyze", "register", "report"]
 
 #: Play-level rows of the table: DraCor name, label, number format.
@@ -55,16 +57,6 @@ _ROWS = (
     ("numOfActs", "Acts", "{}"),
     ("numOfSpeakers", "Speakers", "{}"),
 )
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -87,7 +79,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="print one JSON object instead of tables")
     parser.add_argument("--plot", metavar="OUT.png",
                         help="write a figure of the network and the arc (matplotlib)")
-    parser.add_argument("--shuffle-test", type=_count, metavar="N", dest="shuffle_test",
+    parser.add_argument("--shuffle-test", type=positive_int, metavar="N", dest="shuffle_test",
                         help="also score N random scene orders (adds shuffle_share_beaten)")
     parser.add_argument("--seed", type=int, default=0,
                         help="seed of the random scene orders (default 0)")

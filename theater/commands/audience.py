@@ -21,19 +21,11 @@ import json
 import sys
 from pathlib import Path
 
+from theater.args import positive_int
+
 DEFAULT_MODEL = "audience-preference.json"
 HOLD_OUT_EVERY = 5
 MIN_PAIRS_FOR_HOLD_OUT = 20
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def _non_negative_float(text: str) -> float:
@@ -61,7 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train.add_argument("--force", action="store_true", help="overwrite MODEL if it exists")
     train.add_argument("--stories", metavar="DIR",
                        help="a folder of story files for rated stories that are not shipped")
-    train.add_argument("--steps", type=_positive, default=400, help="optimiser steps (400)")
+    train.add_argument("--steps", type=positive_int, default=400, help="optimiser steps (400)")
     train.add_argument("--l2", type=_non_negative_float, default=0.01,
                        help="pull towards the analytic weights (0.01)")
     train.add_argument("--seed", type=int, default=0, help="torch seed (0)")
