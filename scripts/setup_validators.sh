@@ -18,6 +18,7 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)  # the terminal-app smoke test
 if [ "${#missing[@]}" -gt 0 ]; then
     echo "setup_validators: apt-get install ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive

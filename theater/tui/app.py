@@ -23,7 +23,7 @@ from stories.errors import DramaError
 from theater.tui.messages import OpenFailed, SessionReady, StoryOpened
 from theater.tui.screens import (ErrorScreen, HelpScreen, PathScreen, PlayScreen, RoleScreen,
                                  StartScreen)
-from theater.tui.session import Role, Session, StorySource, open_story
+from theater.tui.session import AUDIENCE, DIRECTOR, Role, Session, StorySource, open_story
 
 
 @dataclass
@@ -62,7 +62,8 @@ class DramaApp(App):
         from theater.commands.stories import summaries
 
         o = self.options
-        self.push_screen(StartScreen(summaries(), seed=o.generated or 0))
+        self._summaries = summaries()
+        self.push_screen(StartScreen(self._summaries, seed=o.generated or 0))
         if o.session is not None:
             self.post_message(SessionReady(o.session))
         elif o.load:
@@ -91,6 +92,11 @@ class DramaApp(App):
             if role is not None:
                 self.begin(message.story, message.source, role)
 
+        preset = (self.options.role or "").strip().lower()
+        names = {n for m in message.story.cast for n in (m.id.lower(), m.name.lower())}
+        if preset and (preset in (DIRECTOR, AUDIENCE) or preset in names):
+            chosen(preset)           # --as fits this drama: no need to ask
+            return
         self.push_screen(RoleScreen(message.story), chosen)
 
     @work(thread=True, group="open", exclusive=True, exit_on_error=False)
@@ -136,9 +142,10 @@ class DramaApp(App):
 
     # --- navigation ------------------------------------------------------------------------
     def _to_start(self) -> None:
-        while len(self.screen_stack) > 2 or (len(self.screen_stack) == 2
-                                              and not isinstance(self.screen, StartScreen)):
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, StartScreen):
             self.pop_screen()
+        if not isinstance(self.screen, StartScreen):
+            self.push_screen(StartScreen(self._summaries, seed=self.options.generated or 0))
 
     def action_menu(self) -> None:
         """Back to the start screen."""

@@ -139,9 +139,9 @@ def open_story(story: str | None = None, generated: int | None = None,
 
 # --- narrator and agent by name --------------------------------------------------------------
 def make_narrator(spec: str = "template", seed: int = 0):
-    """The narrator named by ``spec``: ``template``, ``lm`` or a model folder. Only the
-    template narrator ships so far; the others raise :class:`ModelError` naming what is
-    missing."""
+    """The narrator named by ``spec``: ``template``, ``lm`` (the shipped LM narrator) or a
+    model folder. The LM narrator lives in ``narrative_models.narrator``; when it (or torch /
+    transformers, or the model) is missing this raises :class:`ModelError` naming the piece."""
     from drama_env.narration import TemplateNarrator
 
     if spec in (None, "", "template"):
@@ -150,16 +150,17 @@ def make_narrator(spec: str = "template", seed: int = 0):
         raise ModelError(f"--narrator {spec}: no such model folder — give template, lm or the "
                          "folder of a trained narrator")
     try:
-        from narrative_models.lm import LMNarrator  # not written yet
-    except ImportError:
-        raise ModelError(f"--narrator {spec}: the LM narrator (narrative_models.lm) is not "
-                         "available in this release — use --narrator template") from None
-    try:  # pragma: no cover - for when the LM narrator lands
-        return LMNarrator.from_spec(spec, seed=seed)
+        from narrative_models.narrator.render import make_narrator as lm_narrator
+    except ImportError as error:
+        raise ModelError(f"--narrator {spec}: the LM narrator (narrative_models.narrator) is not "
+                         f"available in this release ({error}) — use --narrator template") from None
+    try:
+        return lm_narrator(spec, seed=seed)
     except DramaError:
         raise
-    except Exception as error:
-        raise ModelError(f"--narrator {spec}: cannot load the LM narrator ({error})") from None
+    except Exception as error:  # a model that does not load is the player's to fix, not a crash
+        raise ModelError(f"--narrator {spec}: cannot load the LM narrator "
+                         f"({type(error).__name__}: {error})") from None
 
 
 def make_agent(spec: str = "heuristic"):
@@ -643,7 +644,7 @@ class Session:
             raise SaveError(f"{path}: is a folder — give a file name for the save")
         try:
             write_atomic(path, json.dumps(self.to_dict(), ensure_ascii=False,
-                                          separators=(",", ":")))
+                                          separators=(",", ":")), make_parents=True)
         except OSError as error:
             raise SaveError(f"{path}: cannot write the save ({error.strerror or error}) — "
                             "choose a folder you can write to") from None

@@ -1,8 +1,12 @@
 """A session's branch tree as a format-neutral :class:`stories.script_tree.ScriptTree`,
-the input of every exporter (``stories.export.export(tree, fmt, path)``)."""
+the input of every exporter (``stories.export.export(tree, fmt)``)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from stories.errors import UsageError
+from stories.files import write_atomic
 from stories.script_tree import (CastMember, CharacterSummary, Choice, EndingInfo, ScriptLine,
                                  ScriptNode, ScriptTree, StateSummary, StoryInfo)
 from theater.tui.session import DIRECTOR, ROOT, Beat, Session
@@ -77,12 +81,24 @@ def session_tree(session: Session) -> ScriptTree:
                       best_path=[b.id for b in session.path()])
 
 
-def export_session(session: Session, fmt: str, path) -> None:
-    """Export the explored tree with ``stories.export.export``. Raises ``ImportError`` when
-    the exporters are not installed and ``DramaError`` subclasses for bad paths."""
-    from stories.export import export  # written by another part of the project
+def export_session(session: Session, fmt: str, path) -> Path:
+    """Write the explored tree in ``fmt`` (ink, twee, html or fountain) to ``path``,
+    atomically; return the path. Uses ``stories.export.export(tree, fmt)`` (every branch;
+    Fountain writes one section per branch). Raises ``ImportError`` when the exporters are not
+    installed and ``DramaError`` subclasses for an unknown format or a file that cannot be
+    written."""
+    from stories.export import export
 
-    export(session_tree(session), fmt, path)
+    text = export(session_tree(session), fmt)
+    path = Path(path).expanduser()
+    if path.is_dir():
+        raise UsageError(f"{path}: is a folder — give a file name for the export")
+    try:
+        write_atomic(path, text, make_parents=True)
+    except OSError as error:
+        raise UsageError(f"{path}: cannot write the export ({error.strerror or error}) — "
+                         "choose a folder you can write to") from None
+    return path
 
 
 __all__ = ["EXPORT_FORMATS", "export_session", "session_tree"]

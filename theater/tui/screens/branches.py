@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Tree
 from textual.widgets.tree import TreeNode
 
+from theater.tui.screens._close import close
 from theater.tui.session import ROOT
 
 
@@ -74,7 +75,7 @@ class BranchesScreen(ModalScreen[str | None]):
             return
         for k, child in enumerate(children, 1):
             best = max(self._leaf_scores(child))
-            head = Text(f"⑂ branch {k}", style="bold yellow")
+            head = Text(f"↳ branch {k}", style="bold yellow")
             head.append(f" (best {best:.2f})", style="dim")
             branch = parent.add(head, data=None, expand=child in self._on_path_ids())
             self._add_run(branch, child)
@@ -106,7 +107,7 @@ class BranchesScreen(ModalScreen[str | None]):
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
         event.stop()
         if event.node.data is not None:
-            self.dismiss(event.node.data)
+            close(self, event.node.data)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        close(self, None)

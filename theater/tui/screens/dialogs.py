@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, OptionList, RadioButton, Radio
 from textual.widgets.option_list import Option
 
 from stories.errors import DramaError
+from theater.tui.screens._close import close
 from theater.tui.session import AUDIENCE, DIRECTOR
 from theater.tui.tree import EXPORT_FORMATS
 
@@ -21,7 +22,7 @@ class ErrorScreen(ModalScreen[None]):
     """A problem the player can fix, in words (never a traceback)."""
 
     CSS_PATH = "dialogs.tcss"
-    BINDINGS = [Binding("escape,enter,q", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,enter,q", "close", "Close")]
 
     def __init__(self, title: str, message: str) -> None:
         super().__init__()
@@ -37,10 +38,10 @@ class ErrorScreen(ModalScreen[None]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.dismiss(None)
+        close(self, None)
 
-    async def action_dismiss(self, result=None) -> None:
-        self.dismiss(None)
+    def action_close(self) -> None:
+        close(self, None)
 
 
 class RoleScreen(ModalScreen[str | None]):
@@ -60,10 +61,10 @@ class RoleScreen(ModalScreen[str | None]):
             if member.description:
                 prompt.append(f" — {member.description}", style="dim")
             options.append(Option(prompt, id=member.id))
-        options.append(Option(Text("Direct", style="bold") + Text(
-            " — choose every beat, for anyone", style="dim"), id=DIRECTOR))
-        options.append(Option(Text("Watch", style="bold") + Text(
-            " — the audience: it plays itself at your pace", style="dim"), id=AUDIENCE))
+        options.append(Option(Text.assemble(("Direct", "bold"), (
+            " — choose every beat, for anyone", "dim")), id=DIRECTOR))
+        options.append(Option(Text.assemble(("Watch", "bold"), (
+            " — the audience: it plays itself at your pace", "dim")), id=AUDIENCE))
         with Vertical(classes="dialog"):
             yield Label(Text(f"{self.story.title}: who are you?", style="bold"),
                         classes="dialog-title")
@@ -71,10 +72,10 @@ class RoleScreen(ModalScreen[str | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(event.option.id)
+        close(self, event.option.id)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        close(self, None)
 
 
 class PathScreen(ModalScreen[str | None]):
@@ -109,17 +110,17 @@ class PathScreen(ModalScreen[str | None]):
         if event.button.id == "ok":
             self._finish(self.query_one(Input).value)
         else:
-            self.dismiss(None)
+            close(self, None)
 
     def _finish(self, value: str) -> None:
         value = value.strip()
         if not value:
             self.notify("Give a file name", severity="warning")
             return
-        self.dismiss(value)
+        close(self, value)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        close(self, None)
 
 
 class ExportScreen(ModalScreen[str | None]):
@@ -168,7 +169,7 @@ class ExportScreen(ModalScreen[str | None]):
         if event.button.id == "ok":
             self.export(self.query_one("#path", Input).value)
         else:
-            self.dismiss(None)
+            close(self, None)
 
     def export(self, path: str) -> None:
         from theater.tui.tree import export_session
@@ -187,7 +188,7 @@ class ExportScreen(ModalScreen[str | None]):
             self.notify(str(error), title="Cannot export", severity="error", timeout=8)
             return
         self.notify(f"Exported to {path}", title="Exported")
-        self.dismiss(path)
+        close(self, path)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        close(self, None)

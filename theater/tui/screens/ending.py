@@ -8,10 +8,11 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
+from theater.tui.screens._close import close
 from theater.tui.widgets.panels import spark
 
 
@@ -71,8 +72,8 @@ class EndingScreen(Screen):
         tension, target = self.session.tension_view()
         width = max(10, min(80, (self.size.width or 80) - 16))
         done = max(1, round(width * len(tension) / max(1, len(target))))
-        return Group(Text("tension  ", style="bold") + Text(spark(tension, done), style="red"),
-                     Text("target   ", style="bold") + Text(spark(target, width), style="dim"))
+        return Group(Text.assemble(("tension  ", "bold"), (spark(tension, done), "red")),
+                     Text.assemble(("target   ", "bold"), (spark(target, width), "dim")))
 
     def _stats(self) -> Table:
         st = self.session.stats()
@@ -109,13 +110,13 @@ class EndingScreen(Screen):
         self.play.action_save()
 
     def action_back(self) -> None:
-        self.dismiss("back")
+        close(self, "back")
 
     def action_undo(self) -> None:
-        self.dismiss("undo")
+        close(self, "undo")
 
     def action_branches(self) -> None:
-        self.dismiss("branches")
+        close(self, "branches")
 
     def action_new(self) -> None:
-        self.dismiss("new")
+        close(self, "new")

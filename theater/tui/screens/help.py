@@ -10,6 +10,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+from theater.tui.screens._close import close
+
 ABOUT = ("As a character you choose your own beats and the others are played by the AI; as "
          "director you choose every beat, for anyone; as audience the drama plays itself at "
          "the pace you set. Undo or rewind (branches) and choose again: every branch is kept, "
@@ -57,4 +59,4 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(Text(ABOUT, style="dim"), id="about")
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        close(self, None)

@@ -35,7 +35,7 @@ class PlayScreen(Screen):
     """Playing one session; see the module docstring."""
 
     CSS_PATH = "play.tcss"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (86, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (86, "-wide"), (150, "-very-wide")]
     HELP_EXTRA = [("1–9", "choose that beat (or ↑ ↓ Enter, or click)")]
     BINDINGS = [
         *[Binding(str(k), f"choose({k})", show=False) for k in range(1, 10)],
@@ -87,6 +87,7 @@ class PlayScreen(Screen):
     def on_mount(self) -> None:
         s = self.session
         self.title = s.story.title
+        self.set_class(s.role.kind == AUDIENCE, "-audience")
         for panel, title in (("cast", "Cast"), ("relations", "Relationships"),
                              ("tension", "Tension"), ("secrets", "Secrets"),
                              ("score", "Audience")):
@@ -158,6 +159,7 @@ class PlayScreen(Screen):
             return
         s = self.session
         choices = self.query_one(ChoiceList)
+        self.set_class(s.over, "-over")
         if s.over:
             choices.set_choices([])
             self.set_status(self._over_text(), "bold magenta")
@@ -169,19 +171,24 @@ class PlayScreen(Screen):
             options = s.choices()
             choices.set_choices(options)
             if s.role.kind == DIRECTOR:
-                self.set_status(f"Direct the next beat ({len(options)} open, strongest first): "
-                                "1–9, ↑ ↓ Enter or click", "bold green")
+                self.set_status(f"Direct the next beat: {len(options)} open, strongest first",
+                                "bold green")
             else:
                 name = s.story.cast[s.role.character].name
-                self.set_status(f"Your turn, {name}: choose with 1–9, ↑ ↓ Enter or click",
-                                "bold green")
+                self.set_status(f"Your turn, {name}: choose with 1–9 or click", "bold green")
             choices.focus()
             return
         choices.set_choices([])
         if s.role.kind == AUDIENCE:
             self.set_status(self._audience_text(), "dim")
             return
+        gone = ""
+        if s.role.kind == "character" and s.state.status[s.role.character] != 0:
+            gone = ("has died", "has left")[int(s.state.status[s.role.character]) == 1]
         self.play_turn()
+        if gone:
+            self.set_status(f"{s.story.cast[s.role.character].name} {gone} — the others play on",
+                            "italic")
 
     def _audience_text(self) -> str:
         state = "paused — . steps, space plays" if self.paused else f"a beat every {self.pace:g} s"
@@ -223,8 +230,10 @@ class PlayScreen(Screen):
     def on_turn_failed(self, message: TurnFailed) -> None:
         self.busy = False
         self.paused = True
-        self.set_status("The drama stopped: " + message.error, "bold red")
         self.notify(message.error, title="A turn failed", severity="error", timeout=10)
+        if self.session.waiting_for_player():
+            self.proceed()                 # the player may choose again
+        self.set_status("The drama stopped: " + message.error, "bold red")
 
     def _tick(self) -> None:
         if not self.paused and not self.busy and not self.session.over \
@@ -256,14 +265,19 @@ class PlayScreen(Screen):
         message.stop()
         if not self._idle() or not self.session.waiting_for_player():
             return
+        self.busy = True
+        self.query_one(ChoiceList).set_choices([])
+        self._player_turn(message.action)
+
+    @work(thread=True, group="drama", exit_on_error=False)
+    def _player_turn(self, action: int) -> None:
+        """Play the player's choice (the narrator's line may take a while: an LM)."""
         try:
-            beat = self.session.choose(message.action)
-        except DramaError as error:
-            self.notify(str(error), severity="warning")
+            beat = self.session.choose(action)
+        except Exception as error:
+            self.post_message(TurnFailed(f"{type(error).__name__}: {error}"))
             return
-        self.add_beat(beat)
-        self.refresh_panels()
-        self.proceed()
+        self.post_message(BeatPlayed(beat.id))
 
     def action_choose(self, number: int) -> None:
         if self.busy or not self.session.waiting_for_player():

@@ -73,8 +73,8 @@ class StartScreen(Screen):
             Text(""),
             Text(s["premise"], style="italic"),
             Text(""),
-            Text("Cast: ", style="bold") + Text(", ".join(s["cast"])),
-            Text("Places: ", style="bold") + Text(", ".join(s["places"])),
+            Text.assemble(("Cast: ", "bold"), ", ".join(s["cast"])),
+            Text.assemble(("Places: ", "bold"), ", ".join(s["places"])),
             Text(""),
             Text("Enter to play · ? for help", style="dim"),
         )

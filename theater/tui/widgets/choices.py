@@ -30,8 +30,10 @@ class ChoiceList(OptionList):
         self._actions = [c.action for c in choices]
         options = []
         for k, choice in enumerate(choices, 1):
-            key = Text(f"{k:>2} " if k <= NUMBERED else "   ", style="bold")
-            options.append(Option(key + Text(choice.label), id=f"a{choice.action}"))
+            key = f"{k:>2} " if k <= NUMBERED else "   "
+            prompt = Text.assemble((key, "bold"), choice.label, no_wrap=True,
+                                   overflow="ellipsis")
+            options.append(Option(prompt, id=f"a{choice.action}"))
         self.add_options(options)
         if options:
             self.highlighted = 0

@@ -16,7 +16,6 @@ from rich.text import Text
 from textual.widgets import Static
 
 SPARK = "▁▂▃▄▅▆▇█"
-LEVEL = " ▁▂▃▄▅▆▇█"
 
 
 def spark(values: Sequence[float], width: int) -> str:
@@ -24,9 +23,11 @@ def spark(values: Sequence[float], width: int) -> str:
     if not len(values) or width <= 0:
         return ""
     data = np.clip(np.asarray(values, dtype=float), 0.0, 1.0)
-    if data.size > width:
+    if data.size > width:      # average the values falling in each cell
         edges = np.linspace(0, data.size, width + 1).astype(int)
         data = np.array([data[a:max(b, a + 1)].mean() for a, b in zip(edges[:-1], edges[1:])])
+    elif data.size < width:    # stretch: each value over its share of the cells
+        data = data[(np.arange(width) * data.size) // width]
     return "".join(SPARK[min(len(SPARK) - 1, int(v * len(SPARK)))] for v in data)
 
 
@@ -35,12 +36,33 @@ def signed_bar(value: float, half: int = 2) -> Text:
     from the middle of ``2·half`` cells."""
     cells = int(round(min(1.0, abs(float(value))) * half))
     if value < 0:
-        return Text(" " * (half - cells) + "█" * cells, style="red") + Text(" " * half)
-    return Text(" " * half) + Text("█" * cells + " " * (half - cells), style="green")
+        return Text.assemble((" " * (half - cells) + "█" * cells, "red"), " " * half)
+    return Text.assemble(" " * half, ("█" * cells + " " * (half - cells), "green"))
+
+
+TITLES = {"old", "young", "lady", "lord", "sir", "dame", "doctor", "dr", "father", "mother",
+          "sister", "brother", "aunt", "uncle", "senator", "bishop", "general", "captain",
+          "doge", "madame", "monsieur", "mr", "mrs", "miss", "ms", "don", "donna", "king",
+          "queen", "prince", "princess", "count", "countess", "judge", "professor"}
+
+
+def short_names(names: Sequence[str], width: int = 9) -> list[str]:
+    """Names that fit ``width`` cells and stay distinct: the name itself, else its first word
+    that is not a title (``Senator Corvin Drass`` → ``Corvin``), else the name cut short."""
+    out = []
+    for name in names:
+        if len(name) <= width:
+            out.append(name)
+            continue
+        words = [w for w in name.replace('"', " ").split() if w.lower().strip(".") not in TITLES]
+        out.append((words[0] if words else name)[:width])
+    if len(set(out)) < len(out):
+        out = [n[:width] for n in names]
+    return out
 
 
 class CastPanel(Static):
-    """Each character: dominant emotion and its strength, mood (pleasure, arousal,
+    """Each character: dominant emotion (brighter when stronger), mood (pleasure, arousal,
     dominance) as bars; ``▸`` marks the player, ``•`` whose turn it is."""
 
     SHORT = {"admiration": "admires", "gratitude": "grateful", "reproach": "reproach",
@@ -49,19 +71,19 @@ class CastPanel(Static):
     def show(self, rows) -> None:
         table = Table.grid(padding=(0, 1))
         table.add_column(no_wrap=True, width=10)
-        table.add_column(no_wrap=True, width=9)
+        table.add_column(no_wrap=True, width=10)
         table.add_column(no_wrap=True)
         table.add_row(Text("cast", style="bold"), Text("feeling", style="bold"),
                       Text("  P    A    D", style="bold"))
-        for row in rows:
+        for row, short in zip(rows, short_names([r.name for r in rows])):
             mark = "▸" if row.is_player else ("•" if row.is_next else " ")
             style = "dim strike" if row.status == "dead" else ("dim" if row.status == "departed"
                                                                else "")
-            name = Text(mark, style="bold green") + Text(row.name[:9], style=style or "bold")
-            emotion = self.SHORT.get(row.emotion, row.emotion)[:8]
-            feeling = Text(f"{emotion:<8}") + Text(
-                LEVEL[min(len(LEVEL) - 1, int(row.intensity * (len(LEVEL) - 1) + 0.5))],
-                style="magenta")
+            name = Text.assemble((mark, "bold green"), (short, style or "bold"))
+            emotion = self.SHORT.get(row.emotion, row.emotion)[:9]
+            strength = ("bold magenta" if row.intensity >= 0.5 else
+                        "magenta" if row.intensity >= 0.25 else "")
+            feeling = Text(emotion, style=strength)
             mood = Text()
             for k, value in enumerate(row.mood):
                 mood += signed_bar(value)
@@ -82,6 +104,7 @@ class RelationsPanel(Static):
         table.add_column(no_wrap=True, max_width=9)
         for _ in names:
             table.add_column(no_wrap=True, width=3, justify="center")
+        names = short_names(names, 8)
         table.add_row(Text(""), *[Text(n[:2], style="bold") for n in names])
         for a, name in enumerate(names):
             cells = []
@@ -115,8 +138,8 @@ class TensionPanel(Static):
         now = tension[-1] if len(tension) else 0.0
         goal = target[min(len(tension), total) - 1] if len(target) else 0.0
         self.update(Group(
-            Text("tension ", style="bold") + Text(spark(tension, done), style="red"),
-            Text("target  ", style="bold") + Text(spark(target, width), style="dim"),
+            Text.assemble(("tension ", "bold"), (spark(tension, done), "red")),
+            Text.assemble(("target  ", "bold"), (spark(target, width), "dim")),
             Text(f"now {now:.2f} · target {goal:.2f} · beat {max(0, len(tension) - 1)}/"
                  f"{total - 1}", style="dim")))
 
@@ -136,7 +159,7 @@ class SecretsPanel(Static):
             lines.append(Text("none yet", style="dim"))
         for row in rows:
             style = "yellow" if row.belief == "believes the lie" else ""
-            line = Text("• ") + Text(row.text, style=style)
+            line = Text.assemble("• ", (row.text, style))
             if row.belief == "believes the lie":
                 line.append(" (believed, false)", style="dim")
             elif not whose:
@@ -150,7 +173,7 @@ class ScorePanel(Static):
     """The audience score of the branch so far and the last beat's reward."""
 
     def show(self, score: float, total: float, beats: int, last: float | None) -> None:
-        text = Text("Audience ", style="bold") + Text(f"{score:.2f}", style="bold green")
+        text = Text.assemble(("Audience ", "bold"), (f"{score:.2f}", "bold green"))
         text.append(f"  Σ {total:+.2f} over {beats} beats", style="dim")
         if last is not None:
             text.append(f"\nlast beat {last:+.2f}", style="dim")

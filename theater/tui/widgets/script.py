@@ -49,22 +49,29 @@ class ScriptLog(RichLog):
         renderable = self.render_entry(entry)
         self._entries.append(renderable)
         self.write(renderable)
-
-    def note(self, text: str, style: str = "bold") -> None:
-        renderable = Padding(Text(text, style=style, justify="center"), (1, 0, 0, 0))
-        self._entries.append(renderable)
-        self.write(renderable)
+        self._to_end()
 
     def _rewrite(self) -> None:
         self.clear()
         for renderable in self._entries:
             self.write(renderable)
+        self.refresh()
+        self._to_end()
+
+    def _to_end(self) -> None:
+        """Show the latest beat once the new lines are laid out."""
+        self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
 
     def on_resize(self, event: Resize) -> None:
-        if event.size.width != self._width:
-            self._width = event.size.width
-            if self._entries:
-                self.call_after_refresh(self._rewrite)
+        # RichLog's own handler renders the writes it deferred until the width was known;
+        # after that, a new width re-wraps everything.
+        width = event.size.width
+        rewrap = bool(self._width) and width != self._width and bool(self._entries)
+        self._width = width
+        if rewrap:
+            self.call_after_refresh(self._rewrite)
+        else:
+            self._to_end()
 
     @staticmethod
     def render_entry(entry: ScriptEntry) -> RenderableType:
@@ -74,8 +81,8 @@ class ScriptLog(RichLog):
         if entry.narrator:
             parts.append(Text(entry.direction, style="italic yellow"))
             return Group(*parts)
-        mark = Text("▸ " if entry.mine else "", style="bold green")
-        parts.append(mark + Text(entry.direction, style="italic dim"))
+        parts.append(Text.assemble(("▸ " if entry.mine else "", "bold green"),
+                                   (entry.direction, "italic dim")))
         if entry.speaker:
             name = Text(entry.speaker.upper(), style="bold cyan")
             if entry.parenthetical:
