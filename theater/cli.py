@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "theater.commands.new",
     "theater.commands.run",
     "theater.commands.analyze",
+    "theater.commands.emotion",
     "theater.commands.audience",
     "theater.commands.explore",
     "theater.commands.export",

@@ -10,8 +10,9 @@ Folder layout (``config.json`` + ``model.safetensors``, as ``save_pretrained`` w
     only what training changed: for each fine-tuned encoder parameter ``P`` the difference
     ``P_trained - P_base``, 2-D matrices as ``delta.P.int8`` (int8, symmetric, one float32
     scale per output row in ``delta.P.scale``), vectors as ``delta.P.fp16``; the two heads and
-    the dev-chosen logit bias in float32 (``head.*``). The frozen token-embedding table is not
-    stored: it is the base's.
+    the dev-chosen logit bias in float32 (``head.*``); for int8 inference the calibrated input
+    range (min, max) of each encoder Linear layer (``calib.NAME``). The frozen token-embedding
+    table is not stored: it is the base's.
 
 Every problem found while loading raises :class:`stories.errors.ModelError` naming the folder
 and the fix.
@@ -78,6 +79,8 @@ def pack(net: EmotionNet, base: Base) -> dict[str, torch.Tensor]:
     tensors["head.va.weight"] = net.va_head.weight.detach().float().contiguous()
     tensors["head.va.bias"] = net.va_head.bias.detach().float().contiguous()
     tensors["head.logit_bias"] = net.logit_bias.detach().float().contiguous()
+    for name, (lo, hi) in sorted((net.activation_ranges or {}).items()):
+        tensors[f"calib.{name}"] = torch.tensor([lo, hi], dtype=torch.float32)
     return tensors
 
 
@@ -114,6 +117,16 @@ def unpack(net: EmotionNet, tensors: dict[str, torch.Tensor], where: Path) -> No
             if value is None or value.shape != target.shape:
                 raise ModelError(f"{where}: tensor {key} is missing or has the wrong shape — {_fix(where.parent)}")
             target.copy_(value.float())
+    linears = {name for name, module in net.encoder.named_modules() if isinstance(module, torch.nn.Linear)}
+    ranges = {}
+    for key, value in tensors.items():
+        if key.startswith("calib."):
+            name = key[len("calib."):]
+            if name not in linears or value.shape != (2,) or not torch.isfinite(value).all():
+                raise ModelError(f"{where}: calibration tensor {key} does not fit the encoder — {_fix(where.parent)}")
+            ranges[name] = (float(value[0]), float(value[1]))
+            expected.add(key)
+    net.activation_ranges = ranges or None
     extra = sorted(set(tensors) - expected)
     if extra:
         raise ModelError(f"{where}: unexpected tensors {extra[:3]} (another model?) — {_fix(where.parent)}")
@@ -128,6 +141,11 @@ def unpack(net: EmotionNet, tensors: dict[str, torch.Tensor], where: Path) -> No
 
 def save_folder(net: EmotionNet, base: Base, out: str | Path, training: dict) -> Path:
     """Write config.json + model.safetensors to ``out`` (via a temporary folder, then rename)."""
+    return write_folder(pack(net, base), out, training)
+
+
+def write_folder(tensors: dict[str, torch.Tensor], out: str | Path, training: dict) -> Path:
+    """Write packed tensors and their config to ``out`` atomically (temporary folder, rename)."""
     from safetensors.torch import save_file
 
     out = Path(out)
@@ -136,7 +154,7 @@ def save_folder(net: EmotionNet, base: Base, out: str | Path, training: dict) ->
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir()
-    save_file(pack(net, base), str(tmp / WEIGHTS_FILE), metadata={"format": "pt"})
+    save_file(tensors, str(tmp / WEIGHTS_FILE), metadata={"format": "pt"})
     config = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -156,6 +174,7 @@ def save_folder(net: EmotionNet, base: Base, out: str | Path, training: dict) ->
         "base_sha256": BASE_SHA256,
         "frozen_parameters": list(FROZEN_PARAMETERS),
         "delta_encoding": "2-D: int8 per-row symmetric (delta.P.int8 * delta.P.scale[:, None]); 1-D: float16",
+        "calibrated_linears": sum(1 for key in tensors if key.startswith("calib.")),
         "weights_file": WEIGHTS_FILE,
         "weights_sha256": sha256_file(tmp / WEIGHTS_FILE),
         "training": training,

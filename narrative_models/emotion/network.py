@@ -6,6 +6,7 @@ lazily, when a model is loaded or trained.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -53,6 +54,32 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _skip_init():
+    """transformers' context that skips random initialisation, where this version has one."""
+    try:
+        from transformers.initialization import no_init_weights
+    except ImportError:
+        try:
+            from transformers.modeling_utils import no_init_weights
+        except ImportError:  # pragma: no cover
+            return contextlib.nullcontext()
+    return no_init_weights()
+
+
+_VERIFIED: set[tuple[str, int, int]] = set()
+
+
+def _base_is_upstream(weights: Path) -> bool:
+    """sha256 check of the base weights, done once per process per file version."""
+    stat = weights.stat()
+    key = (str(weights), stat.st_size, stat.st_mtime_ns)
+    if key not in _VERIFIED:
+        if sha256_file(weights) != BASE_SHA256:
+            return False
+        _VERIFIED.add(key)
+    return True
+
+
 @dataclass
 class Base:
     """The base MiniLM: its folder, its weights (a state dict) and its tokenizer."""
@@ -87,7 +114,7 @@ def load_base(verify: bool = True) -> Base:
     for name in ("config.json", "model.safetensors", "vocab.txt", "tokenizer_config.json"):
         if not (folder / name).is_file():
             raise ModelError(f"{folder}: base encoder file {name} is missing — {fix}")
-    if verify and sha256_file(weights) != BASE_SHA256:
+    if verify and not _base_is_upstream(weights):
         raise ModelError(f"{weights}: not the {BASE_MODEL_ID} weights (sha256 differs) — {fix}")
     try:
         state = load_file(str(weights))
@@ -105,7 +132,8 @@ class EmotionNet(nn.Module):
         super().__init__()
         from transformers import BertModel
 
-        self.encoder = BertModel(base.config, add_pooling_layer=False)
+        with _skip_init():  # every encoder weight is overwritten just below (checked)
+            self.encoder = BertModel(base.config, add_pooling_layer=False)
         state = {k: v for k, v in base.state.items() if not k.startswith("pooler.")}
         missing, unexpected = self.encoder.load_state_dict(state, strict=False)
         missing = [k for k in missing if not k.endswith("position_ids")]
@@ -118,6 +146,8 @@ class EmotionNet(nn.Module):
         self.va_head = nn.Linear(hidden, 2)
         # Post-hoc logit adjustment (chosen on the dev split), added only at prediction time.
         self.register_buffer("logit_bias", torch.zeros(len(LABELS)))
+        # Input ranges of the encoder's Linear layers, for int8 inference (see quantize_for_cpu).
+        self.activation_ranges: dict[str, tuple[float, float]] | None = None
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state  # (B, T, H)
@@ -172,15 +202,87 @@ def run_batches(net: nn.Module, ids: list[list[int]], batch_size: int) -> tuple[
     return logits, va
 
 
-def quantize_for_cpu(net: nn.Module) -> nn.Module:
-    """int8 dynamic quantisation of the encoder's Linear layers (about 1.8x faster on one CPU thread).
+def calibrate_ranges(net: EmotionNet, ids: list[list[int]], batch_size: int = 64) -> dict[str, tuple[float, float]]:
+    """The range (min, max) of the input of every encoder Linear layer over ``ids`` (fp32 net)."""
+    ranges: dict[str, tuple[float, float]] = {}
+    hooks = []
+    for name, module in net.encoder.named_modules():
+        if isinstance(module, nn.Linear):
+            def hook(_module, inputs, name=name):
+                x = inputs[0]
+                lo, hi = float(x.min()), float(x.max())
+                old = ranges.get(name)
+                ranges[name] = (min(lo, old[0]), max(hi, old[1])) if old else (lo, hi)
 
-    Falls back to the float model where this torch build has no quantised engine.
-    """
+            hooks.append(module.register_forward_pre_hook(hook))
     try:
+        run_batches(net, ids, batch_size)
+    finally:
+        for handle in hooks:
+            handle.remove()
+    return ranges
+
+
+def _cpu_has_vnni() -> bool:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as stream:
+            flags = stream.read(1 << 16)
+    except OSError:
+        return False
+    return "avx512_vnni" in flags or "avx_vnni" in flags
+
+
+# 8-bit activations where the CPU has VNNI (its int8 dot products accumulate in int32); 7-bit
+# elsewhere, as fbgemm advises, because AVX2's vpmaddubsw saturates int16 pairs.
+_REDUCE_RANGE = not _cpu_has_vnni()
+
+
+class FixedRangeQuantLinear(nn.Module):
+    """An int8 dynamically quantised Linear whose activation range is fixed by calibration.
+
+    Plain dynamic quantisation takes the activation range from the whole batch, so a line's
+    score would depend on the other lines (and the padding) batched with it. Here the input is
+    clamped to the calibrated range and one anchor row holding its ends is appended, so the
+    quantiser always sees the same range: every row's output depends on that row alone.
+    """
+
+    def __init__(self, linear: nn.Linear, lo: float, hi: float) -> None:
+        super().__init__()
+        lo, hi = min(lo, 0.0), max(hi, 0.0)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            net.encoder = torch.ao.quantization.quantize_dynamic(net.encoder, {nn.Linear}, dtype=torch.qint8)
+            qconfig = torch.ao.quantization.per_channel_dynamic_qconfig
+            self.inner = torch.ao.quantization.quantize_dynamic(
+                nn.Sequential(linear), {nn.Linear: qconfig}, dtype=torch.qint8
+            )[0]
+        self.lo, self.hi = lo, hi
+        anchor = torch.zeros(1, linear.in_features)
+        anchor[0, 0], anchor[0, -1] = lo, hi
+        self.register_buffer("anchor", anchor)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        lead = x.shape[:-1]
+        flat = torch.cat([x.reshape(-1, x.shape[-1]).clamp(self.lo, self.hi), self.anchor], 0)  # (B*T + 1, in)
+        out = torch.ops.quantized.linear_dynamic(flat, self.inner._packed_params._packed_params, _REDUCE_RANGE)
+        return out[:-1].reshape(*lead, -1)  # (..., out)
+
+
+def quantize_for_cpu(net: EmotionNet) -> bool:
+    """Swap the encoder's Linear layers for int8 ones with calibrated activation ranges
+    (about 1.7x faster on one CPU thread). Returns False, leaving the net in fp32, when the
+    weights carry no calibration or this torch build has no quantised engine."""
+    ranges = getattr(net, "activation_ranges", None)
+    if not ranges:
+        return False
+    try:
+        swaps = []
+        for name, module in net.encoder.named_modules():
+            if isinstance(module, nn.Linear) and name in ranges:
+                parent_name, _, child = name.rpartition(".")
+                parent = net.encoder.get_submodule(parent_name) if parent_name else net.encoder
+                swaps.append((parent, child, FixedRangeQuantLinear(module, *ranges[name])))
+        for parent, child, replacement in swaps:
+            setattr(parent, child, replacement)
     except Exception:  # pragma: no cover - depends on the torch build
-        pass
-    return net
+        return False
+    return True

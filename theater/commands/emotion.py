@@ -89,14 +89,16 @@ def _print_table(lines: list[str], scores, labels) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="Emotion", show_lines=False)
-    table.add_column("text", overflow="fold", ratio=3)
-    table.add_column("label", style="bold")
-    for label in labels:
-        table.add_column(label[:4], justify="right")
-    table.add_column("val", justify="right")
-    table.add_column("aro", justify="right")
+    table = Table(title="Emotion (valence, arousal on -1..+1)")
+    table.add_column("text", overflow="fold", ratio=1)
+    table.add_column("label", style="bold", no_wrap=True)
+    table.add_column("p", justify="right", no_wrap=True)
+    table.add_column("next", no_wrap=True)
+    table.add_column("val", justify="right", no_wrap=True)
+    table.add_column("aro", justify="right", no_wrap=True)
     for text, score in zip(lines, scores):
-        cells = [f"{score.probs[label]:.2f}" for label in labels]
-        table.add_row(text, score.label, *cells, f"{score.valence:+.2f}", f"{score.arousal:+.2f}")
+        ranked = sorted(labels, key=lambda label: -score.probs[label])
+        runner_up = ranked[1]
+        table.add_row(text, score.label, f"{score.probs[score.label]:.2f}",
+                      f"{runner_up} {score.probs[runner_up]:.2f}", f"{score.valence:+.2f}", f"{score.arousal:+.2f}")
     Console().print(table)
