@@ -373,6 +373,19 @@ class CompiledStory:
                         None, verb.op))
         return out
 
+    def witness_names(self, bits: int) -> tuple[str, ...]:
+        """Character ids of the set bits of a witness mask (cached: masks repeat a lot)."""
+        names = self._witness_cache.get(bits)
+        if names is None:
+            ids = self.character_ids
+            names = tuple(ids[k] for k in range(len(ids)) if (bits >> k) & 1)
+            self._witness_cache[bits] = names
+        return names
+
+    @cached_property
+    def _witness_cache(self) -> dict[int, tuple[str, ...]]:
+        return {}
+
     @cached_property
     def _names_to_index(self) -> dict[str, int]:
         return {self.action_name(i): i for i in range(self.n_actions)}

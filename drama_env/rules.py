@@ -151,7 +151,7 @@ def _event(state: DramaState, before: DramaState | None, action: int, success: b
     return Event(
         step, action, c.place_ids[place] if place >= 0 else None, actor, verb, target, obj,
         secret, destination, event_id, success,
-        tuple(ids[k] for k in range(len(ids)) if (witnesses >> k) & 1),
+        c.witness_names(witnesses),
         effects, emotions,
         round(float(state.floats[L[lay.F_TENSION] + min(step, c.length)]), ROUND),
         c.ending_ids[ending] if ending >= 0 else None,
