@@ -24,6 +24,8 @@ COMMAND_MODULES = (
     "theater.commands.audience",
     "theater.commands.explore",
     "theater.commands.export",
+    "theater.commands.narrate",
+    "theater.commands.train", "theater.commands.evaluate",
 )
 
 

@@ -16,6 +16,8 @@ def register(subparsers) -> None:
                         help="stop after this many beats (default: the story's length)")
     parser.add_argument("--agent", default="heuristic", help="heuristic (default) or random")
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--narrator", default="template", metavar="template|lm|PATH",
+                        help="template (default), lm (the shipped LM narrator) or a local causal-LM folder")
     parser.set_defaults(handler=run)
 
 
@@ -32,16 +34,22 @@ def _positive(text: str) -> int:
 
 
 def run(args) -> int:
-    from agents.play import make_agent, play
+    from agents.policies import make_agent, play  # built-in agents and policy files
     from drama_env.compiled import CompiledStory
-    from drama_env.narration import TemplateNarrator
     from stories import load_story
 
     story = load_story(args.story)
     compiled = CompiledStory(story)
     agent = make_agent(args.agent)
     result = play(compiled, args.seed, agent, args.steps, keep_states=True)
-    narrator = TemplateNarrator(seed=args.seed)
+    if args.narrator == "template":
+        from drama_env.narration import TemplateNarrator
+
+        narrator = TemplateNarrator(seed=args.seed)
+    else:
+        from narrative_models.narrator import make_narrator
+
+        narrator = make_narrator(args.narrator, seed=args.seed)
     lines = [narrator.render(event, state) for event, state in zip(result.events, result.states)]
     if args.format == "json":
         print(json.dumps(script_json(result, lines, args.agent), ensure_ascii=False, indent=1))
