@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from agents.heuristic import HeuristicAgent
 from agents.random_agent import RandomAgent
@@ -52,6 +53,17 @@ def play(compiled: CompiledStory, seed: int, agent=None, steps: int | None = Non
     state = state or DramaState.initial(compiled, seed)
     result = Playthrough(compiled, seed, state)
     limit = min(steps if steps is not None else compiled.length, compiled.length)
+    for event in play_turns(state, agent, limit):
+        result.events.append(event)
+        if keep_states:
+            result.states.append(state.clone())
+    return result
+
+
+def play_turns(state: DramaState, agent, limit: int) -> Iterator[Event]:
+    """Play ``state`` in place, turn by turn — characters in initiative order, the narrator
+    after each round — yielding each event, until an ending, step ``limit``, or nobody can act."""
+    compiled = state.compiled
     idle = 0
     while state.step < limit and not state.terminated:
         who = current_turn(state)
@@ -63,10 +75,7 @@ def play(compiled: CompiledStory, seed: int, agent=None, steps: int | None = Non
                 break
             continue
         idle = 0
-        result.events.append(rules.apply(state, action))
-        if keep_states:
-            result.states.append(state.clone())
-    return result
+        yield rules.apply(state, action)
 
 
-__all__ = ["AGENTS", "NARRATOR", "Playthrough", "make_agent", "play"]
+__all__ = ["AGENTS", "NARRATOR", "Playthrough", "make_agent", "play", "play_turns"]

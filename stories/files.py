@@ -8,9 +8,13 @@ from pathlib import Path
 
 from stories.errors import UsageError
 
+TEMP_SUFFIX = ".tmp"
 
-def write_atomic(path: Path, text: str, force: bool = True, make_parents: bool = False) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename:
+
+def write_atomic(path: Path, text: str | bytes, force: bool = True,
+                 make_parents: bool = False) -> None:
+    """Write ``text`` (str or bytes) to ``path`` through a temporary file in the same folder,
+    then rename, and make the rename durable:
     never a half-written or clobbered file. With ``force=False`` an existing file is refused
     (also one that appears meanwhile). Raises :class:`UsageError` naming the fix."""
     path = Path(path)
@@ -26,13 +30,13 @@ def write_atomic(path: Path, text: str, force: bool = True, make_parents: bool =
         raise UsageError(f"folder {folder} does not exist — create it first, "
                          f"or choose another -o FILE")
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     except OSError as error:
         raise UsageError(f"cannot write in {folder}: {error.strerror} — "
                          f"check its permissions, or choose another -o FILE") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
         umask = os.umask(0)
@@ -59,6 +63,30 @@ def write_atomic(path: Path, text: str, force: bool = True, make_parents: bool =
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        _sync_folder(folder)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (where the file system allows it)."""
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError:
+        pass
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Delete the temporary files that a killed writer left in ``folder``."""
+    folder = Path(folder)
+    if folder.is_dir():
+        for stale in folder.glob(f".*{TEMP_SUFFIX}"):
+            try:
+                stale.unlink()
+            except OSError:
+                pass
 
 
 def refuse_overwrite(path: Path, force: bool) -> None:

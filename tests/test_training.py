@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from stories.files import TEMP_SUFFIX
+
 import json
 import os
 import signal
@@ -147,7 +149,7 @@ def test_sigkill_loses_at_most_one_checkpoint_interval_and_resumes_exactly(tmp_p
     last = steps[-1]
     assert main(_train_command(out, last + 256) + ["--resume"]) == 0
     assert f"resumed at {last:,}" in capsys.readouterr().out
-    assert not list(out.rglob(".tmp-*"))  # the killed process's temporaries are gone
+    assert not list(out.rglob(f".*{TEMP_SUFFIX}"))  # the killed process's temporaries are gone
     whole = tmp_path / "whole"
     assert main(_train_command(whole, last + 256)) == 0
     assert same_params(out / "policy.zip", whole / "policy.zip")

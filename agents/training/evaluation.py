@@ -28,13 +28,12 @@ from pathlib import Path
 
 import numpy as np
 
-from agents.play import Playthrough
+from agents.play import Playthrough, play_turns
 from agents.training.metrics import SCORE_NAME, arc_fit, audience_score
 from drama_env import rules
 from drama_env.compiled import CompiledStory
 from drama_env.reward import AudienceArcReward
 from drama_env.state import DramaState
-from drama_env.turns import advance_turn, current_turn
 from stories.errors import UsageError
 
 PROTOCOLS = ("manager", "turns")
@@ -128,23 +127,15 @@ def run_episode(compiled: CompiledStory, agent, seed: int, protocol: str = "mana
         raise UsageError(f"unknown protocol {protocol!r} — use one of: {', '.join(PROTOCOLS)}")
     state = DramaState.initial(compiled, seed)
     rec = _Recorder(compiled, seed, state)
-    idle = 0
-    while state.step < compiled.length and not state.terminated:
-        if protocol == "manager":
+    if protocol == "manager":
+        while state.step < compiled.length and not state.terminated:
             action = agent.act(state, None)
             if action is None:
                 break
-        else:
-            who = current_turn(state)
-            action = agent.act(state, who)
-            advance_turn(state)
-            if action is None:
-                idle += 1
-                if idle > compiled.n_characters + 2:  # nobody can do anything
-                    break
-                continue
-            idle = 0
-        rec.beat(rules.apply(state, action))
+            rec.beat(rules.apply(state, action))
+    else:
+        for event in play_turns(state, agent, compiled.length):
+            rec.beat(event)
     return rec.episode()
 
 

@@ -17,21 +17,18 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import platform
-import tempfile
 import zipfile
 from pathlib import Path
 
 from stories.errors import ModelError
+from stories.files import remove_stale_temporaries, write_atomic  # noqa: F401 (re-exported)
 
 POLICY_ENTRY = "drama-policy.json"
 POLICY_FORMAT = "drama-policy"
 POLICY_VERSION = 1
 CHECKPOINT_FORMAT = "drama-train-checkpoint"
 CHECKPOINT_VERSION = 1
-TEMP_PREFIX = ".tmp-"
-
 LIBRARIES = ("numpy", "numba", "torch", "gymnasium", "pettingzoo", "stable-baselines3",
              "sb3-contrib", "drama-sim")
 
@@ -50,43 +47,8 @@ def library_versions() -> dict[str, str]:
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename."""
-    path = Path(path)
-    folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f"{TEMP_PREFIX}{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    try:  # make the rename itself durable
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except OSError:
-        pass
-
-
-def remove_stale_temporaries(folder: Path) -> None:
-    """Delete temporary files a killed process left in ``folder``."""
-    folder = Path(folder)
-    if folder.is_dir():
-        for stale in folder.glob(f"{TEMP_PREFIX}*"):
-            try:
-                stale.unlink()
-            except OSError:
-                pass
+    """Write ``data`` atomically and durably, creating the folder if needed."""
+    write_atomic(Path(path), data, make_parents=True)
 
 
 def zip_bytes(entries: dict[str, bytes]) -> bytes:

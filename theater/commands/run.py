@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from theater.args import positive_int
+
 DEFAULT_STORY = "the-orchard-letter"
 
 
@@ -12,25 +14,13 @@ def register(subparsers) -> None:
     parser.add_argument("story", nargs="?", default=DEFAULT_STORY,
                         help=f"a shipped story name or a story file (default: {DEFAULT_STORY})")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    parser.add_argument("--steps", type=_positive, default=None,
+    parser.add_argument("--steps", type=positive_int, default=None,
                         help="stop after this many beats (default: the story's length)")
     parser.add_argument("--agent", default="heuristic", help="heuristic (default) or random")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--narrator", default="template", metavar="template|lm|PATH",
                         help="template (default), lm (the shipped LM narrator) or a local causal-LM folder")
     parser.set_defaults(handler=run)
-
-
-def _positive(text: str) -> int:
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def run(args) -> int:
