@@ -37,7 +37,7 @@ def draw(state: DramaState) -> float:
 
 def uniform_choice(state: DramaState, mask: np.ndarray) -> int | None:
     """Index of a uniformly chosen True entry of ``mask``, drawn from the state's stream."""
-    legal = np.flatnonzero(mask)
+    legal = mask.nonzero()[0]
     if legal.size == 0:
         return None
     return int(legal[min(int(draw(state) * legal.size), legal.size - 1)])

@@ -49,7 +49,7 @@ def branch_of_length(compiled: CompiledStory, beats: int = BEATS) -> Branch | No
         start = state.clone()
         events, states = [], []
         while len(events) < beats and not state.terminated and state.step < compiled.length:
-            legal = np.flatnonzero(rules.legal_actions(state))
+            legal = rules.legal_actions(state).nonzero()[0]
             if legal.size == 0:
                 break
             events.append(rules.apply(state, int(rng.choice(legal))))

@@ -37,7 +37,7 @@ def drama_single(story: str, steps: int = 10_000) -> float:
     draws = np.random.default_rng(0).random(steps)
     start = time.perf_counter()
     for u in draws:
-        legal = np.flatnonzero(info["action_mask"])
+        legal = info["action_mask"].nonzero()[0]
         _, _, terminated, truncated, info = env.step(int(legal[int(u * legal.size)]))
         if terminated or truncated:
             _, info = env.reset()
@@ -54,7 +54,7 @@ def aec_steps(env, steps: int) -> float:
         if terminated or truncated:
             action = None
         else:
-            legal = np.flatnonzero(obs["action_mask"])
+            legal = obs["action_mask"].nonzero()[0]
             action = int(legal[int(rng.random() * legal.size)])
         env.step(action)
         if not env.agents:

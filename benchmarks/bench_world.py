@@ -31,7 +31,7 @@ def world_steps_per_second(compiled: CompiledStory, steps: int) -> float:
     start = time.perf_counter()
     for u in draws:
         mask = rules.legal_actions(state)
-        legal = np.flatnonzero(mask)
+        legal = mask.nonzero()[0]
         if legal.size == 0:
             state = DramaState.initial(compiled, seed=0)
             continue

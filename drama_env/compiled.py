@@ -81,7 +81,7 @@ class CompiledStory:
     def n_characters(self) -> int:
         return len(self.character_ids)
 
-    @property
+    @cached_property
     def n_actions(self) -> int:
         return len(self.actions)
 
@@ -291,10 +291,27 @@ class CompiledStory:
         put(ti, lay.TI_EV_PLACE, [self._pi[e.place] if e.place else -1 for e in s.events])
         put(ti, lay.TI_EV_REPEAT, [int(e.repeatable) for e in s.events])
         put(ti, lay.TI_ABOUT, about)
+        pair_act, pair_start = self._actions_by_pair()
+        put(ti, lay.TI_PAIR_ACT, pair_act)
+        put(ti, lay.TI_PAIR_START, pair_start)
         self.tables_f, self.tables_i = tf, ti
         self.scratch = np.zeros(len(cond_code) + 1, dtype=np.bool_)  # condition evaluation
         self.initiative_order = sorted(range(C), key=lambda i: (-s.cast[i].turn_initiative, i))
         self.goals = goals
+
+    def _actions_by_pair(self) -> tuple[list[int], list[int]]:
+        """Character actions grouped by (actor, target), the group of a pair at
+        ``actor * (C + 1) + target + 1`` (target -1: no target), so that the legal mask can
+        skip whole groups whose two characters are not together."""
+        C = self.n_characters
+        groups: list[list[int]] = [[] for _ in range(C * (C + 1))]
+        for a, (actor, verb, target, _arg) in enumerate(self.actions):
+            if verb >= 0:
+                groups[actor * (C + 1) + target + 1].append(a)
+        start = [0]
+        for group in groups:
+            start.append(start[-1] + len(group))
+        return [a for group in groups for a in group], start
 
     def _goal_arg(self, goal) -> int:
         if goal.target:

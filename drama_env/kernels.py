@@ -28,7 +28,8 @@ from drama_env.layout import (D_A, D_C, D_E, D_G, D_H, D_K, D_LEN, D_NE, D_NEND,
                               TF_STAND, TF_T2A, TF_TEMO, TF_TRAITS, TF_W2A, TF_WEIGHT, TI_ABOUT,
                               TI_ACT, TI_COND, TI_COND_START, TI_EFF, TI_EFF_START, TI_EV_PLACE,
                               TI_EV_REPEAT, TI_GOAL_ARG, TI_GOAL_OWNER, TI_GOAL_TYPE, TI_REQ,
-                              TI_REQ_START, TI_V_ARG, TI_V_BOND, TI_V_OP)
+                              TI_PAIR_ACT, TI_PAIR_START, TI_REQ_START, TI_V_ARG, TI_V_BOND,
+                              TI_V_OP)
 
 # status codes (stories.constants)
 PRESENT, DEPARTED, DEAD = 0, 1, 2
@@ -198,15 +199,19 @@ def goal_satisfaction(f, i, tf, ti, L, g):
 @leaf
 def satisfaction(f, i, tf, ti, L, out):
     """Weighted goal satisfaction of every character into ``out`` (C,)."""
-    C = L[D_C]
-    for c in range(C):
+    for c in range(L[D_C]):
+        out[c] = 0.5  # no goals
+    owners, weights = L[TI_GOAL_OWNER], L[TF_GOAL_W]
+    g, G = 0, L[D_G]
+    while g < G:  # goals are stored grouped by owner
+        c = ti[owners + g]
         total = 0.0
         weight = 0.0
-        for g in range(L[D_G]):
-            if ti[L[TI_GOAL_OWNER] + g] == c:
-                w = tf[L[TF_GOAL_W] + g]
-                total += w * goal_satisfaction(f, i, tf, ti, L, g)
-                weight += w
+        while g < G and ti[owners + g] == c:
+            w = tf[weights + g]
+            total += w * goal_satisfaction(f, i, tf, ti, L, g)
+            weight += w
+            g += 1
         out[c] = total / weight if weight > 0 else 0.5
 
 
@@ -375,85 +380,90 @@ def legal_mask(f, i, tf, ti, L, mask, first, stop):
     """Fill ``mask[first:stop]`` with the legality of actions ``first..stop-1``.
 
     The same tests as :func:`action_legal`, written out flat over precomputed presence
-    tables: calls between compiled functions cost more than the tests themselves.
+    tables (calls between compiled functions cost more than the tests themselves), and run
+    only over the (actor, target) groups whose two characters are together: most actions
+    of a cast spread over several places fail on that alone.
     """
     C, S = L[D_C], L[D_S]
+    mask[:] = False
     if i[L[I_SCAL] + SI_ENDING] >= 0 or i[L[I_SCAL] + SI_STEP] >= L[D_LEN]:
-        mask[:] = False
         return
     st, lc, kn, ow = L[I_STATUS], L[I_LOC], L[I_KNOW], L[I_OWNER]
-    acting = np.empty(C, dtype=np.bool_)
-    for c in range(C):
-        acting[c] = i[st + c] == PRESENT
-    tog = np.zeros((C, C), dtype=np.bool_)
-    for a in range(C):
-        for b in range(C):
-            tog[a, b] = acting[a] and acting[b] and i[lc + a] == i[lc + b]
+    narrator_first = max(first, L[D_A] - L[D_NE])
+    if narrator_first < stop:
+        stack = np.zeros(L[D_K] + 1, dtype=np.bool_)
+        for a in range(narrator_first, stop):
+            mask[a - first] = action_legal(f, i, tf, ti, L, a, stack)
     reqs, thr0, rel0, emo0, bo = L[TI_REQ], L[TF_REQ_THR], L[F_REL], L[F_EMO], L[I_BONDS]
     act0, vop0, varg0, vbond0, rstart0, E = L[TI_ACT], L[TI_V_OP], L[TI_V_ARG], L[TI_V_BOND], L[TI_REQ_START], L[D_E]
-    stack = np.zeros(L[D_K] + 1, dtype=np.bool_)
-    for a in range(first, stop):
-        base = act0 + 4 * a
-        actor, v, target, arg = ti[base], ti[base + 1], ti[base + 2], ti[base + 3]
-        ok = True
-        if v < 0:
-            mask[a - first] = action_legal(f, i, tf, ti, L, a, stack)
+    pact0, pstart0 = L[TI_PAIR_ACT], L[TI_PAIR_START]
+    for actor in range(C):
+        if i[st + actor] != PRESENT:
             continue
-        if not acting[actor] or (target >= 0 and not tog[actor, target]):
-            mask[a - first] = False
-            continue
-        op = ti[vop0 + v]
-        kind = ti[varg0 + v]
-        if kind == ARG_SECRET:
-            k = i[kn + target * S + arg]
-            ok = i[kn + actor * S + arg] == 1 and k != 1 and not (op == OP_LIE and k == -1)
-        elif kind == ARG_SECRET_ALL:
-            ok = False
-            if i[kn + actor * S + arg] == 1:
-                for c in range(C):
-                    if c != actor and tog[actor, c] and i[kn + c * S + arg] != 1:
-                        ok = True
-        elif kind == ARG_OBJECT:
-            owner = i[ow + arg]
-            ok = not ((op == OP_GIVE and owner != actor) or (op == OP_STEAL and owner != target))
-        elif kind == ARG_PLACE:
-            ok = i[lc + actor] != arg
-        elif kind == ARG_ITEM:
-            ok = i[ow + arg] == -1 - i[lc + actor]
-        if ok and op == OP_EAVESDROP:
-            ok = False
-            for x in range(S):
-                if i[kn + target * S + x] == 1 and i[kn + actor * S + x] != 1:
-                    ok = True
-        elif ok and (op == OP_BOND or op == OP_PROPOSE):
-            bit = ti[vbond0 + v]
-            ok = bit < 0 or ((i[bo + actor * C + target] >> bit) & 1) == 0
-        if ok:
-            for r in range(ti[rstart0 + v], ti[rstart0 + v + 1]):
-                rk, idx, sign = ti[reqs + 4 * r], ti[reqs + 4 * r + 1], ti[reqs + 4 * r + 2]
-                t = tf[thr0 + r]
-                if rk == R_ACTOR_REL or rk == R_TARGET_REL:
-                    if target < 0:
-                        continue
-                    if rk == R_ACTOR_REL:
-                        value = f[rel0 + (actor * C + target) * 3 + idx]
-                    else:
-                        value = f[rel0 + (target * C + actor) * 3 + idx]
-                    if (sign > 0 and value <= t) or (sign < 0 and value >= t):
-                        ok = False
-                elif rk == R_ACTOR_EMO:
-                    value = f[emo0 + actor * E + idx]
-                    if (sign > 0 and value <= t) or (sign < 0 and value >= t):
-                        ok = False
-                elif rk == R_BOND:
-                    if target < 0 or ((i[bo + actor * C + target] >> idx) & 1) == 0:
-                        ok = False
-                elif rk == R_NO_BOND:
-                    if target >= 0 and ((i[bo + actor * C + target] >> idx) & 1) == 1:
-                        ok = False
-                if not ok:
-                    break
-        mask[a - first] = ok
+        here = i[lc + actor]
+        for target in range(-1, C):
+            if target >= 0 and (i[st + target] != PRESENT or i[lc + target] != here):
+                continue
+            g = pstart0 + actor * (C + 1) + target + 1
+            for k in range(ti[g], ti[g + 1]):
+                a = ti[pact0 + k]
+                if a < first or a >= stop:
+                    continue
+                v, arg = ti[act0 + 4 * a + 1], ti[act0 + 4 * a + 3]
+                op = ti[vop0 + v]
+                kind = ti[varg0 + v]
+                ok = True
+                if kind == ARG_SECRET:
+                    kt = i[kn + target * S + arg]
+                    ok = i[kn + actor * S + arg] == 1 and kt != 1 and not (op == OP_LIE and kt == -1)
+                elif kind == ARG_SECRET_ALL:
+                    ok = False
+                    if i[kn + actor * S + arg] == 1:
+                        for c in range(C):
+                            if (c != actor and i[st + c] == PRESENT and i[lc + c] == here
+                                    and i[kn + c * S + arg] != 1):
+                                ok = True
+                elif kind == ARG_OBJECT:
+                    owner = i[ow + arg]
+                    ok = not ((op == OP_GIVE and owner != actor) or (op == OP_STEAL and owner != target))
+                elif kind == ARG_PLACE:
+                    ok = i[lc + actor] != arg
+                elif kind == ARG_ITEM:
+                    ok = i[ow + arg] == -1 - i[lc + actor]
+                if ok and op == OP_EAVESDROP:
+                    ok = False
+                    for x in range(S):
+                        if i[kn + target * S + x] == 1 and i[kn + actor * S + x] != 1:
+                            ok = True
+                elif ok and (op == OP_BOND or op == OP_PROPOSE):
+                    bit = ti[vbond0 + v]
+                    ok = bit < 0 or ((i[bo + actor * C + target] >> bit) & 1) == 0
+                if ok:
+                    for r in range(ti[rstart0 + v], ti[rstart0 + v + 1]):
+                        rk, idx, sign = ti[reqs + 4 * r], ti[reqs + 4 * r + 1], ti[reqs + 4 * r + 2]
+                        t = tf[thr0 + r]
+                        if rk == R_ACTOR_REL or rk == R_TARGET_REL:
+                            if target < 0:
+                                continue
+                            if rk == R_ACTOR_REL:
+                                value = f[rel0 + (actor * C + target) * 3 + idx]
+                            else:
+                                value = f[rel0 + (target * C + actor) * 3 + idx]
+                            if (sign > 0 and value <= t) or (sign < 0 and value >= t):
+                                ok = False
+                        elif rk == R_ACTOR_EMO:
+                            value = f[emo0 + actor * E + idx]
+                            if (sign > 0 and value <= t) or (sign < 0 and value >= t):
+                                ok = False
+                        elif rk == R_BOND:
+                            if target < 0 or ((i[bo + actor * C + target] >> idx) & 1) == 0:
+                                ok = False
+                        elif rk == R_NO_BOND:
+                            if target >= 0 and ((i[bo + actor * C + target] >> idx) & 1) == 1:
+                                ok = False
+                        if not ok:
+                            break
+                mask[a - first] = ok
 
 
 # --- effects of narrator events ------------------------------------------------------------
@@ -642,8 +652,8 @@ def compute_tension(f, i, tf, ti, L, sat):
 def apply_action(f, i, tf, ti, L, a, lookahead):
     """Play action ``a`` on the state in place.
 
-    Returns ``(success, witnesses_bitmask, extra, place)``; ``extra`` is the secret learned by
-    eavesdropping or -1. With ``lookahead`` no randomness is drawn: uncertain outcomes succeed
+    Returns ``(success, witnesses_bitmask, extra, place, step, ending, tension)``; ``extra``
+    is the secret learned by eavesdropping or -1, ``ending`` the ending reached or -1. With ``lookahead`` no randomness is drawn: uncertain outcomes succeed
     when their chance is more than one half (used by agents that plan one beat ahead).
     """
     C = L[D_C]
@@ -810,7 +820,8 @@ def apply_action(f, i, tf, ti, L, a, lookahead):
         if eval_condition(f, i, tf, ti, L, e, stack):
             i[L[I_SCAL] + SI_ENDING] = e
             break
-    return success, witnesses, extra, place
+    tension = f[L[F_TENSION] + min(step, L[D_LEN])]
+    return success, witnesses, extra, place, step, i[L[I_SCAL] + SI_ENDING], tension
 
 
 # --- the heuristic agent: score each legal action by one-beat look-ahead -------------------

@@ -23,8 +23,8 @@ I_BONDS, I_KNOW, I_LOC, I_STATUS, I_OWNER, I_FLAGS, I_FIRED, I_RECENT, I_MEMORY,
 # --- table ints ------------------------------------------------------------------------
 (TI_GOAL_OWNER, TI_GOAL_TYPE, TI_GOAL_ARG, TI_V_ARG, TI_V_OP, TI_V_BOND, TI_REQ, TI_REQ_START,
  TI_ACT, TI_COND, TI_COND_START, TI_EFF, TI_EFF_START, TI_EV_PLACE, TI_EV_REPEAT,
- TI_ABOUT, TI_SIZE) = range(57, 74)
-LAYOUT_LENGTH = 74
+ TI_ABOUT, TI_PAIR_ACT, TI_PAIR_START, TI_SIZE) = range(57, 76)
+LAYOUT_LENGTH = 76
 
 # Scalars at L[F_SCAL] (floats) and L[I_SCAL] (ints).
 # the last beat's open conflict, largest change of anyone's goal satisfaction, amount of change
@@ -59,5 +59,5 @@ def build_layout(sizes: dict[str, int]) -> np.ndarray:
     place(TF_PERS, [C * N_TRAITS, C * V, G, S * C, V * 3, V * 3, V * 3, V, V, V, V * E, V * E,
                     V * N_TRAITS, V * E, V, V, R, K, M, LEN + 1, NE, E * 3, C * 3])
     place(TI_GOAL_OWNER, [G, G, G, V, V, V, R * 4, V + 1, A * 4, K * 4, NEND + NE + 1, M * 4,
-                          NE + 1, NE, NE, S * C])
+                          NE + 1, NE, NE, S * C, A, C * (C + 1) + 1])
     return L

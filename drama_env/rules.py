@@ -36,7 +36,7 @@ def legal_actions(state: DramaState, actor: int | None = None) -> np.ndarray:
         first, stop = c.narrator_start, c.n_actions
     else:
         first, stop = int(c.actor_ranges[actor]), int(c.actor_ranges[actor + 1])
-    mask = np.zeros(stop - first, dtype=np.bool_)
+    mask = np.empty(stop - first, dtype=np.bool_)  # the kernel fills all of it
     kernels.legal_mask(state.floats, state.ints, c.tables_f, c.tables_i, c.layout, mask, first, stop)
     return mask
 
@@ -68,9 +68,9 @@ def apply(state: DramaState, action: int, rng: np.random.Generator | None = None
     if rng is not None:
         state.reseed(int(rng.integers(0, 2**63)))
     before = state.clone() if record else None
-    success, witnesses, extra, place = kernels.apply_action(
+    success, witnesses, extra, place, step, ending, tension = kernels.apply_action(
         state.floats, state.ints, c.tables_f, c.tables_i, c.layout, action, False)
-    return _event(state, before, action, bool(success), int(witnesses), int(extra), int(place))
+    return _event(state, before, action, success, witnesses, extra, place, step, ending, tension)
 
 
 def describe(before: DramaState, after: DramaState, action: int) -> Event:
@@ -96,7 +96,11 @@ def describe(before: DramaState, after: DramaState, action: int) -> Event:
         if k in (a.actor, a.target) or (before.status[k] == 0 and before.locations[k] == place
                                        and after.status[k] == 0):
             witnesses |= 1 << k
-    return _event(after, before, action, success, witnesses, extra, place)
+    L = c.layout
+    step = int(after.ints[L[lay.I_SCAL] + lay.SI_STEP])
+    ending = int(after.ints[L[lay.I_SCAL] + lay.SI_ENDING])
+    tension = float(after.floats[L[lay.F_TENSION] + min(step, c.length)])
+    return _event(after, before, action, success, witnesses, extra, place, step, ending, tension)
 
 
 def current_tension(state: DramaState) -> float:
@@ -129,31 +133,28 @@ def is_over(state: DramaState) -> bool:
 
 # --- building the event --------------------------------------------------------------------
 def _event(state: DramaState, before: DramaState | None, action: int, success: bool,
-           witnesses: int, extra: int, place: int) -> Event:
+           witnesses: int, extra: int, place: int, step: int, ending: int,
+           tension: float) -> Event:
     c = state.compiled
     actor, verb, target, obj, secret, destination, event_id, op = c.decoded[action]
     if op == "eavesdrop" and extra >= 0:
         secret = c.secret_ids[extra]
-    ids = c.character_ids
     effects: tuple[dict, ...] = ()
     emotions: dict[str, dict[str, float]] = {}
     if before is not None:
         effects = tuple(_effects(before, state))
         delta = state.emotions - before.emotions
-        for k, who in enumerate(ids):
+        for k, who in enumerate(c.character_ids):
             changed = {EMOTIONS[e]: round(float(delta[k, e]), ROUND)
                        for e in range(len(EMOTIONS)) if abs(delta[k, e]) >= 0.01}
             if changed:
                 emotions[who] = changed
-    L = c.layout
-    step = int(state.ints[L[lay.I_SCAL] + lay.SI_STEP])
-    ending = int(state.ints[L[lay.I_SCAL] + lay.SI_ENDING])
     return Event(
-        step, action, c.place_ids[place] if place >= 0 else None, actor, verb, target, obj,
-        secret, destination, event_id, success,
+        int(step), action, c.place_ids[place] if place >= 0 else None, actor, verb, target, obj,
+        secret, destination, event_id, bool(success),
         c.witness_names(witnesses),
         effects, emotions,
-        round(float(state.floats[L[lay.F_TENSION] + min(step, c.length)]), ROUND),
+        round(float(tension), ROUND),
         c.ending_ids[ending] if ending >= 0 else None,
     )
 

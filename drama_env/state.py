@@ -49,6 +49,15 @@ class DramaState:
     @classmethod
     def initial(cls, compiled: CompiledStory, seed: int = 0) -> "DramaState":
         """The opening state of a story, with its random stream seeded by ``seed``."""
+        opening = compiled.__dict__.get("_opening")
+        if opening is None:  # built once per compiled story, then cloned (resets are hot)
+            opening = compiled.__dict__["_opening"] = cls._build_opening(compiled)
+        state = opening.clone()
+        state.reseed(seed)
+        return state
+
+    @classmethod
+    def _build_opening(cls, compiled: CompiledStory) -> "DramaState":
         L = compiled.layout
         story = compiled.story
         state = cls(compiled, np.zeros(L[lay.F_SIZE], np.float32), np.zeros(L[lay.I_SIZE], np.int64))
@@ -64,7 +73,6 @@ class DramaState:
                 state.emotions[k, EMOTION_INDEX[name]] = value
             state.mood[k] = (c.mood.pleasure, c.mood.arousal, c.mood.dominance)
             state.locations[k] = compiled.place_ids.index(c.location)
-        sids = compiled.secret_ids
         for x, secret in enumerate(story.secrets):
             for who in secret.known_by:
                 state.knowledge[ci[who], x] = 1
@@ -72,13 +80,11 @@ class DramaState:
                 state.knowledge[ci[who], x] = -1
         for o, obj in enumerate(story.objects):
             state.owners[o] = ci[obj.owner] if obj.owner else -1 - compiled.place_ids.index(obj.place)
-        del sids
         scal = state._scalars_i
         scal[lay.SI_ENDING] = -1
         scal[lay.SI_LAST_ACTION] = -1
         scal[lay.SI_LAST_ACTOR] = -1
         scal[lay.SI_LAST_PLACE] = state.locations[0]
-        scal[lay.SI_RNG] = np.int64(np.uint64(seed % (1 << 64)))
         state.recent[:] = -1
         state.memory[:] = -1
         from drama_env import rules  # the starting tension needs the rules

@@ -216,7 +216,7 @@ class DramaManagerEnv(gym.Env):
 
 def masked_policy_action(env: DramaManagerEnv, rng: np.random.Generator) -> int:
     """A uniformly random legal action (a baseline for tests and benchmarks)."""
-    legal = np.flatnonzero(env.action_masks())
+    legal = env.action_masks().nonzero()[0]
     return int(rng.choice(legal)) if legal.size else 0
 
 

@@ -410,7 +410,7 @@ class Session:
         c = self.compiled
         if self.role.kind == DIRECTOR:
             mask = rules.legal_actions(self.state, None)
-            legal = np.flatnonzero(mask)
+            legal = mask.nonzero()[0]
             order = legal
             scorer = getattr(self.agent, "scores", None)
             if scorer is not None:
