@@ -137,6 +137,13 @@ class DramaManagerEnv(gym.Env):
         self._masks = rules.legal_actions(self.state)[None, :]
         self._mask = self._masks[0]
         self._weights = self.reward_fn.weights
+        # the compiled step's scratch outputs, reused every step
+        self._action = np.zeros(1, np.int64)
+        self._reward = np.zeros(1)
+        self._ended = np.zeros(2, np.bool_)
+        self._terminated, self._truncated = self._ended[:1], self._ended[1:]
+        self._terms = np.zeros((1, len(TERMS)))
+        self._played = np.ones(1, np.bool_)
         return self._observation_of(None), self._info(None)
 
     def step(self, action):
@@ -147,14 +154,13 @@ class DramaManagerEnv(gym.Env):
         legal = story_action >= 0 and bool(self._mask[story_action])
         before = self.state.clone() if legal and self.render_mode is not None else None
         c = self.compiled
-        rewards = np.zeros(1)
-        ended = np.zeros(2, np.bool_)
-        terms = np.zeros((1, len(TERMS)))
-        flat = np.empty((1, self._obs.size), np.float32)
+        ended, terms = self._ended, self._terms
+        flat = np.empty((1, self._obs.size), np.float32)  # a new observation every step
+        self._action[0] = story_action if legal else -1
         batch_step(self._batch_f, self._batch_i, c.tables_f, c.tables_i, c.layout, self._obs.pad,
-                   np.array([story_action if legal else -1]), self._masks, self._steps,
-                   self.max_steps, self._weights, c.climax, rewards, ended[:1], ended[1:],
-                   flat, np.ones(1, np.bool_), terms)
+                   self._action, self._masks, self._steps, self.max_steps, self._weights,
+                   c.climax, self._reward, self._terminated, self._truncated, flat, self._played,
+                   terms)
         event = None
         if before is not None:
             event = rules.describe(before, self.state, story_action)
@@ -166,7 +172,7 @@ class DramaManagerEnv(gym.Env):
             info["illegal_action"] = True
         if self.render_mode == "human":
             self.render()
-        return (self._observation_of(flat[0]), float(rewards[0]), bool(ended[0]),
+        return (self._observation_of(flat[0]), float(self._reward[0]), bool(ended[0]),
                 bool(ended[1]), info)
 
     def action_masks(self) -> np.ndarray:
