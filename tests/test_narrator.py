@@ -124,6 +124,12 @@ def test_lm_narrator_renders_lines_deterministically(lm):
     assert any(line.speaker and line.text for line in runs[0])
     event, state = next((e, s) for e, s in zip(result.events, result.states) if not e.is_narrator)
     assert "".join(LMNarrator(seed=3, lm=lm, judge=None).stream(event, state))
+    # the terminal app's stream grows word by word and ends on the line render() gives
+    partial = list(LMNarrator(seed=3, lm=lm, judge=None, max_new_tokens=12)
+                   .render_stream(event, state))
+    whole = LMNarrator(seed=3, lm=lm, judge=None, max_new_tokens=12).render(event, state)
+    assert len(partial) >= 2 and partial[-1] == whole
+    assert all(b.text.startswith(a.text) for a, b in zip(partial[:-2], partial[1:-1]))
 
 
 def test_eval_script_on_a_tiny_slice():

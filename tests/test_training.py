@@ -268,6 +268,36 @@ def test_a_policy_is_the_explorers_prior(trained, compiled):
     assert len(tree.best()) > 1
 
 
+def test_drama_explore_takes_a_policy_as_prior(trained, tmp_path, capsys):
+    out = tmp_path / "tree.json"
+    assert main(["explore", STORY, "--prior", str(trained / "policy.zip"), "--depth", "3",
+                 "--width", "2", "--quiet", "-o", str(out)]) == 0
+    tree = json.loads(out.read_text())
+    heuristic = tmp_path / "heuristic.json"
+    assert main(["explore", STORY, "--depth", "3", "--width", "2", "--quiet",
+                 "-o", str(heuristic)]) == 0
+    assert tree["nodes"] != json.loads(heuristic.read_text())["nodes"]  # the prior matters
+    capsys.readouterr()
+    assert main(["explore", "the-prize-marrow", "--prior", str(trained), "--quiet"]) == 2
+    assert "trained for story 'the-orchard-letter'" in capsys.readouterr().err
+    assert main(["explore", STORY, "--prior", "random", "--quiet"]) == 2
+    assert "does not score actions" in capsys.readouterr().err
+
+
+def test_a_policy_plays_the_characters_of_the_terminal_app(trained):
+    from agents.policies import PolicyAgent
+    from theater.tui.session import AUDIENCE, Session
+
+    session = Session.open(STORY, role=AUDIENCE, agent=str(trained), seed=2)
+    assert isinstance(session.agent, PolicyAgent) and not session.notices
+    for _ in range(6):
+        session.advance()
+    assert session.beat.depth >= 3
+    other = Session.open("the-prize-marrow", role=AUDIENCE, agent=str(trained))
+    assert other.agent_name == "heuristic"
+    assert "trained for story 'the-orchard-letter'" in other.notices[0]
+
+
 def test_wrong_story_and_corrupt_files_are_clear_errors_that_overwrite_nothing(trained, tmp_path,
                                                                                  capsys):
     from agents.policies import make_agent

@@ -311,7 +311,7 @@ def test_unknown_role_and_missing_models(tmp_path):
             play = await wait_for_screen(pilot, "PlayScreen")
             texts = " ".join(n.message for n in app._notifications)
             assert "no-narrator: no such model folder" in texts
-            assert "no such policy folder" in texts
+            assert "no-policy: no such policy file" in texts
             assert play.session.narrator_name == "template"
     run(flow())
 
@@ -507,4 +507,55 @@ def test_a_failing_agent_is_a_notification_not_a_crash(tmp_path):
             await pilot.press("u")                 # undo still works
             await settle(pilot)
             assert session.waiting_for_player()
+    run(flow())
+
+
+def test_lm_lines_stream_in_without_freezing_the_app(tmp_path):
+    """A narrator that writes as it goes (``render_stream``, like the LM narrator) shows its
+    partial line under the script while the worker samples; the app keeps answering keys."""
+    import threading
+    from dataclasses import replace
+
+    from drama_env.narration import TemplateNarrator
+
+    gate = threading.Event()
+
+    class SlowWriter:
+        name = "slow"
+
+        def __init__(self) -> None:
+            self.template = TemplateNarrator(seed=0)
+
+        def render(self, event, state):
+            return replace(self.template.render(event, state), text="Words come slowly.")
+
+        def render_stream(self, event, state):
+            line = self.template.render(event, state)
+            yield replace(line, text="Words")
+            gate.wait(timeout=20)               # the LM is still sampling
+            yield replace(line, text="Words come")
+            yield replace(line, text="Words come slowly.")
+
+    session = Session.open(STORY, seed=0, role="elena")
+    session.narrator = SlowWriter()
+
+    async def flow():
+        app = app_for(tmp_path, session=session)
+        async with app.run_test(size=SIZE) as pilot:
+            play = await wait_for_screen(pilot, "PlayScreen")
+            live = play.query_one("#live-line")
+            assert not live.display
+            await pilot.press("1")
+            for _ in range(100):                # the first words arrive while the beat plays
+                await pilot.pause(0.02)
+                if "Words" in plain(live):
+                    break
+            assert play.busy and live.display and "Words▌" in plain(live)
+            await pilot.press("p")              # the interface still answers
+            assert play.has_class("-alt")
+            gate.set()
+            await settle(pilot)
+            assert not live.display and not play.busy
+            mine = next(b for b in session.path() if b.chooser == "player")
+            assert mine.line.text == "Words come slowly."
     run(flow())

@@ -161,7 +161,7 @@ def test_roles_and_models():
         assert str(error)
     with pytest.raises(ModelError, match="no such model folder"):
         make_narrator("/nonexistent/narrator")
-    with pytest.raises(ModelError, match="no such policy folder"):
+    with pytest.raises(ModelError, match="no such policy"):
         make_agent("/nonexistent/policy")
     s = Session.open(STORY, role=AUDIENCE, narrator="/nonexistent/narrator",
                      agent="/nonexistent/policy")

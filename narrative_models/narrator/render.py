@@ -86,21 +86,51 @@ class LMNarrator:
                 "seed": seed_of(self.seed, story.id, event.step, event.action)}
 
     def render(self, event, state):
+        """The finished :class:`~drama_env.lines.Line` of ``event`` (the last of
+        :meth:`render_stream`, so a played and a streamed drama read the same)."""
+        line = None
+        for line in self.render_stream(event, state):
+            pass
+        return line
+
+    def render_stream(self, event, state) -> Iterator:
+        """The line of ``event`` as it is written: partial lines while the LM samples a draft,
+        then the finished line. The draft stays unless the emotion model finds it far from
+        the intended emotion; then up to ``tries`` batches of ``candidates`` are resampled
+        and the best line is kept (the last line yielded replaces the draft)."""
         from dataclasses import replace
 
         line = self.template.render(event, state)
         beat = self.beat(event, state)
         if beat is None:
-            return line
-        text, _ = pick_best(self.lm, self.judge, beat["emotion"], self.tries, self.min_prob,
-                            speaker=beat["speaker"], to=beat["to"], verb=beat["verb"], place=beat["place"],
-                            context=self._history[-3:] if not self.lm.coded else None,
-                            n=self.candidates, seed=beat["seed"], guidance=self.guidance,
-                            max_new_tokens=self.max_new_tokens)
+            yield line
+            return
+        emotion = beat["emotion"]
+        context = self._history[-3:] if not self.lm.coded else None
+        draft = ""
+        for piece in self.lm.stream(speaker=beat["speaker"], to=beat["to"], emotion=emotion,
+                                    verb=beat["verb"], place=beat["place"], context=context,
+                                    seed=beat["seed"], guidance=self.guidance,
+                                    max_new_tokens=self.max_new_tokens):
+            draft += piece
+            yield replace(line, text=draft)
+        text = self.lm.clean(draft)
+        if self.judge is not None and emotion:
+            p = self.judge.predict([text])[0].probs.get(emotion, 0.0) if text else -1.0
+            if p < self.min_prob:
+                better, better_p = pick_best(
+                    self.lm, self.judge, emotion, self.tries, self.min_prob,
+                    speaker=beat["speaker"], to=beat["to"], verb=beat["verb"],
+                    place=beat["place"], context=context, n=self.candidates,
+                    seed=seed_of(beat["seed"], "resample"), guidance=self.guidance,
+                    max_new_tokens=self.max_new_tokens)
+                if better and better_p > p:
+                    text = better
         if not text:
-            return line
+            yield line
+            return
         self._history.append(f"{beat['speaker']}: {text}")
-        return replace(line, text=text)
+        yield replace(line, text=text)
 
     def stream(self, event, state) -> Iterator[str]:
         """The spoken text of ``event`` as it is generated (raw: no resampling)."""

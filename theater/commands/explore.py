@@ -37,6 +37,10 @@ def register(subparsers) -> None:
                         help="beam search: branches kept per level (default: 3·width², at least 4)")
     parser.add_argument("--rollout", choices=("random", "heuristic", "none"), default="random",
                         help="MCTS: the agent that plays rollouts (default random)")
+    parser.add_argument("--prior", default="heuristic", metavar="heuristic|PATH",
+                        help="the agent whose scores choose and weight each beat's branches: "
+                             "heuristic (default) or a policy trained by `drama train` (its "
+                             "policy.zip or run folder)")
     parser.add_argument("--narrator", default="template", metavar="template|lm",
                         help="who writes the lines (default template)")
     parser.add_argument("-o", "--output", metavar="FILE", default=None,
@@ -68,6 +72,18 @@ def parse_budget(text: str | None) -> tuple[int | None, float | None]:
                      "seconds (e.g. 2.5s)")
 
 
+def _prior(spec: str, compiled):
+    """The prior agent, checked against the story before the search starts."""
+    from agents.policies import make_agent
+    from stories.errors import UsageError
+
+    agent = make_agent(spec, compiled)
+    if not hasattr(agent, "scores"):
+        raise UsageError(f"--prior {spec}: this agent does not score actions — use heuristic "
+                         "or a policy file written by `drama train`")
+    return agent
+
+
 def _check_output(path: Path, force: bool) -> None:
     from stories.errors import UsageError
     from stories.files import refuse_overwrite
@@ -82,7 +98,9 @@ def _check_output(path: Path, force: bool) -> None:
 
 
 def run(args) -> int:
+    from drama_env.compiled import CompiledStory
     from narrative_models.explore import explore_with_stats, make_narrator
+    from stories import load_story
     from stories.errors import UsageError
     from stories.files import write_atomic
 
@@ -94,14 +112,17 @@ def run(args) -> int:
         raise UsageError(f"--beam must be at least 1, not {args.beam}")
     budget_nodes, budget_seconds = parse_budget(args.budget)
     make_narrator(args.narrator, args.seed)  # an unavailable narrator fails before the search
+    compiled = CompiledStory(load_story(args.story))
+    prior = _prior(args.prior, compiled)
     output = Path(args.output) if args.output else None
     if output is not None:
         _check_output(output, args.force)
 
     with _progress_bar(args.quiet) as progress:
         result = explore_with_stats(
-            args.story, args.seed, args.depth, args.width, args.algo, budget_nodes,
-            budget_seconds, args.narrator, progress, beam_size=args.beam, rollout=args.rollout)
+            compiled, args.seed, args.depth, args.width, args.algo, budget_nodes,
+            budget_seconds, args.narrator, progress, beam_size=args.beam, rollout=args.rollout,
+            prior=prior)
     tree, stats = result.tree, result.stats
     if output is not None:  # refuses a file that appeared meanwhile, unless --force
         write_atomic(output, tree.to_json(), force=args.force)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from drama_env.lines import Line
     from stories.schema import Story
     from theater.tui.session import Session, StorySource
 
@@ -17,6 +18,15 @@ class BeatPlayed(Message):
     def __init__(self, beat_id: str | None) -> None:
         super().__init__()
         self.beat_id = beat_id
+
+
+class LineWritten(Message):
+    """The narrator's line of the beat being played, as written so far (streamed from a
+    worker while an LM samples it)."""
+
+    def __init__(self, line: "Line") -> None:
+        super().__init__()
+        self.line = line
 
 
 class TurnFailed(Message):

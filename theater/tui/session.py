@@ -33,7 +33,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -163,22 +163,13 @@ def make_narrator(spec: str = "template", seed: int = 0):
                          f"({type(error).__name__}: {error})") from None
 
 
-def make_agent(spec: str = "heuristic"):
-    """The AI agent named by ``spec``: ``heuristic``, ``random`` or a trained policy's folder
-    (not available yet: raises :class:`ModelError`)."""
-    from agents.play import make_agent as builtin
+def make_agent(spec: str = "heuristic", compiled: CompiledStory | None = None):
+    """The AI agent named by ``spec``: ``heuristic``, ``random`` or a policy trained by
+    ``drama train`` (its ``policy.zip`` or run folder), checked against ``compiled``.
+    Raises :class:`ModelError` (or :class:`UsageError`) naming the problem."""
+    from agents.policies import make_agent as policy_agent
 
-    if spec in (None, "", "heuristic"):
-        from agents.heuristic import HeuristicAgent
-
-        return HeuristicAgent()
-    if spec in AGENTS:
-        return builtin(spec)
-    if not Path(spec).exists():
-        raise ModelError(f"--agent {spec}: no such policy folder — give heuristic, random or "
-                         "the folder of a trained policy")
-    raise ModelError(f"--agent {spec}: loading trained policies (agents.policy) is not "
-                     "available in this release — use --agent heuristic")
+    return policy_agent(spec or "heuristic", compiled)
 
 
 # --- labels ----------------------------------------------------------------------------------
@@ -310,8 +301,8 @@ class Session:
         self.notices: list[str] = []   # what was asked for but is not available
         if agent is None:
             try:
-                agent = make_agent(agent_name)
-            except ModelError as error:
+                agent = make_agent(agent_name, compiled)
+            except (ModelError, UsageError) as error:
                 self.notices.append(f"{error}. Playing with the heuristic agent instead.")
                 agent, agent_name = make_agent("heuristic"), "heuristic"
         if narrator is None:
@@ -332,6 +323,9 @@ class Session:
         self.state = opening           # the working state (the current beat's, plus passes)
         self._idle = 0                 # passes in a row (the drama is stuck past C + 2)
         self._next_id = 1
+        # called with each partial line while a streaming narrator writes (from the thread
+        # that plays the beat)
+        self.on_line: Callable[[Line], None] | None = None
 
     # --- construction ----------------------------------------------------------------------
     @classmethod
@@ -478,7 +472,7 @@ class Session:
         event = rules.apply(self.state, action)
         terms = self.reward.terms(self.compiled, self.state.floats, self.state.ints)
         reward = self.reward(self.compiled, self.state.floats, self.state.ints)
-        line = self.narrator.render(event, self.state)
+        line = self._line(event)
         beat = Beat(f"n{self._next_id}", parent.id, parent.depth + 1, self.state.clone(),
                     action, self.compiled.action_name(action), action_label(self.compiled, action),
                     chooser, event, line, reward, parent.total + reward,
@@ -488,6 +482,17 @@ class Session:
         parent.children.append(beat.id)
         self.current = beat.id
         return beat
+
+    def _line(self, event) -> Line:
+        """The narrator's line for ``event``; a narrator that writes as it goes
+        (``render_stream``, the LM narrator) shows each partial line to ``on_line``."""
+        stream = getattr(self.narrator, "render_stream", None)
+        if stream is None or self.on_line is None:
+            return self.narrator.render(event, self.state)
+        line = None
+        for line in stream(event, self.state):
+            self.on_line(line)
+        return line
 
     # --- branches --------------------------------------------------------------------------
     def rewind(self, beat_id: str) -> Beat:

@@ -21,7 +21,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
 from stories.errors import DramaError
-from theater.tui.messages import BeatPlayed, TurnFailed
+from theater.tui.messages import BeatPlayed, LineWritten, TurnFailed
 from theater.tui.session import AUDIENCE, DIRECTOR, NARRATOR, Beat, Session
 from theater.tui.widgets import (CastPanel, ChoiceList, RelationsPanel, ScorePanel, ScriptLog,
                                  SecretsPanel, TensionPanel)
@@ -74,6 +74,7 @@ class PlayScreen(Screen):
         with Horizontal(id="stage"):
             with Vertical(id="main"):
                 yield ScriptLog(id="script")
+                yield Static(id="live-line")
                 yield Static(id="status")
                 yield ChoiceList(id="choices")
             with VerticalScroll(id="side"):
@@ -92,6 +93,7 @@ class PlayScreen(Screen):
                              ("tension", "Tension"), ("secrets", "Secrets"),
                              ("score", "Audience")):
             self.query_one(f"#{panel}").border_title = title
+        s.on_line = lambda line: self.post_message(LineWritten(line))  # from the worker
         self.rebuild()
         if s.role.kind == AUDIENCE:
             self._timer = self.set_interval(self.pace, self._tick)
@@ -220,7 +222,22 @@ class PlayScreen(Screen):
             return
         self.post_message(BeatPlayed(beat.id if beat else None))
 
+    def on_line_written(self, message: LineWritten) -> None:
+        """Show the line the narrator is writing, below the script, until its beat lands."""
+        if not self.busy:
+            return
+        line = message.line
+        entry = ScriptEntry(None, line.direction, line.speaker_name, line.parenthetical,
+                            line.text + "▌", False, False, "")
+        self.query_one("#live-line", Static).update(ScriptLog.render_entry(entry))
+        self.add_class("-writing")
+
+    def _line_done(self) -> None:
+        self.remove_class("-writing")
+        self.query_one("#live-line", Static).update("")
+
     def on_beat_played(self, message: BeatPlayed) -> None:
+        self._line_done()
         self.busy = False
         if message.beat_id is not None:
             self.add_beat(self.session.beats[message.beat_id])
@@ -228,6 +245,7 @@ class PlayScreen(Screen):
         self.proceed()
 
     def on_turn_failed(self, message: TurnFailed) -> None:
+        self._line_done()
         self.busy = False
         self.paused = True
         self.notify(message.error, title="A turn failed", severity="error", timeout=10)
