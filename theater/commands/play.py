@@ -22,9 +22,11 @@ def register(subparsers) -> None:
                              "(default: ask)")
     parser.add_argument("--seed", type=int, default=0, help="world and narrator seed (default 0)")
     parser.add_argument("--narrator", default="template", metavar="template|lm|PATH",
-                        help="who writes the lines (default: template)")
-    parser.add_argument("--agent", default="heuristic", metavar="heuristic|PATH",
-                        help="who plays the other characters (default: heuristic)")
+                        help="who writes the lines: template (default), lm (the shipped LM "
+                             "narrator, streamed as it writes) or a local causal-LM folder")
+    parser.add_argument("--agent", default="heuristic", metavar="heuristic|random|PATH",
+                        help="who plays the other characters: heuristic (default), random or "
+                             "a policy trained by `drama train` (policy.zip or run folder)")
     parser.add_argument("--ratings", default=None, metavar="FILE",
                         help="the ratings file (default: ~/.local/share/drama-sim/ratings.jsonl)")
     parser.add_argument("--load", default=None, metavar="SAVE",
