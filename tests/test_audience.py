@@ -117,6 +117,25 @@ def test_script_json_is_replayed_exactly(senate: CompiledStory, tmp_path: Path) 
     assert score_simulated(data).notes["replay"] == "actions"
 
 
+def test_drama_run_prints_the_audience_score_and_breakdown(capsys) -> None:
+    from theater.cli import main
+
+    assert main(["run", "the-salt-senate", "--seed", "2", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    audience = data["audience"]
+    assert set(audience["breakdown"]) == set(audience["weights"]) and 0 <= audience["score"] <= 1
+    assert audience["notes"]["emotions"] == "lexicon on the lines"  # DRAMA_EMOTION in tests
+    replayed = score_simulated(data, reader="lexicon")
+    assert audience["score"] == pytest.approx(replayed.value)
+    assert main(["run", "the-salt-senate", "--seed", "2", "--emotions", "model"]) == 0
+    text = capsys.readouterr().out
+    assert "audience score" in text and "emotion-model on the lines" in text
+    for term in audience["breakdown"]:
+        assert term in text
+    assert main(["run", "the-salt-senate", "--seed", "2", "--emotions", "none"]) == 0
+    assert "(emotions: simulator" in capsys.readouterr().out
+
+
 def test_emotion_reader_on_the_lines(senate: CompiledStory, lexicon) -> None:
     result = play(senate, 1, HeuristicAgent(), steps=20, keep_states=True)
     with_lines = AudienceScorer(reader=lexicon).score_branch(result)

@@ -47,3 +47,16 @@ def print_script(result, lines, console: Console | None = None) -> None:
     console.print(Text("tension  " + sparkline(tension), style="red"))
     console.print(Text("target   " + sparkline(target), style="dim"))
     console.print(Text("tension values: " + " ".join(f"{t:.2f}" for t in tension), style="dim"))
+
+
+def print_audience_score(score, console: Console | None = None) -> None:
+    """The audience score and its breakdown (each term in [0, 1], with its weight)."""
+    console = console or Console(highlight=False)
+    console.print(Text(f"audience score {score.value:.3f}", style="bold"))
+    for name, value in score.breakdown.items():
+        weight = score.weights.get(name, 0.0)
+        bar = "█" * round(10 * value)
+        console.print(Text(f"  {name:<18} {value:.3f}  {bar:<10}  weight {weight:g}", style="dim"))
+    source = score.notes.get("emotions")
+    if source:
+        console.print(Text(f"  (emotions: {source})", style="dim"))

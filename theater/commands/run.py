@@ -16,10 +16,17 @@ def register(subparsers) -> None:
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--steps", type=positive_int, default=None,
                         help="stop after this many beats (default: the story's length)")
-    parser.add_argument("--agent", default="heuristic", help="heuristic (default) or random")
+    parser.add_argument("--agent", default="heuristic", metavar="heuristic|random|PATH",
+                        help="heuristic (default), random or a policy trained by `drama train`")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--narrator", default="template", metavar="template|lm|PATH",
                         help="template (default), lm (the shipped LM narrator) or a local causal-LM folder")
+    parser.add_argument("--emotions", choices=("auto", "model", "lexicon", "none"),
+                        default="auto",
+                        help="who reads the lines' emotions for the audience score: the emotion "
+                             "model (auto, the default, falls back to the lexicon when the "
+                             "model cannot load; DRAMA_EMOTION overrides auto), the lexicon, or "
+                             "none (the simulator's own emotions)")
     parser.set_defaults(handler=run)
 
 
@@ -41,13 +48,32 @@ def run(args) -> int:
 
         narrator = make_narrator(args.narrator, seed=args.seed)
     lines = [narrator.render(event, state) for event, state in zip(result.events, result.states)]
+    score = audience_score(result, lines, args.emotions)
     if args.format == "json":
-        print(json.dumps(script_json(result, lines, args.agent), ensure_ascii=False, indent=1))
+        script = script_json(result, lines, args.agent)
+        script["audience"] = score.to_dict()
+        print(json.dumps(script, ensure_ascii=False, indent=1))
     else:
-        from theater.script_view import print_script
+        from theater.script_view import print_audience_score, print_script
 
         print_script(result, lines)
+        print_audience_score(score)
     return 0
+
+
+def audience_score(result, lines, emotions: str):
+    """The audience model's score of the drama as played and written (docs/audience.md)."""
+    from narrative_models.audience.branch import branch_of, line_text
+    from narrative_models.audience.simulated import AudienceScorer
+
+    reader = None
+    if emotions != "none":
+        from narrative_models.audience.emotions import load_reader
+
+        reader = load_reader(emotions)
+    branch = branch_of(result)
+    branch.lines = [line_text(line) for line in lines]
+    return AudienceScorer(reader=reader).score_branch(branch)
 
 
 def script_json(result, lines, agent: str) -> dict:
