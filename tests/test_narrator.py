@@ -43,6 +43,31 @@ def test_generate_is_deterministic(lm):
     assert lm.generate("Brutus", "Cassius", "anger", n=3, seed=6, max_new_tokens=16) != a
 
 
+def test_fast_decoder_matches_transformers(lm):
+    """The plain-torch GPT-2 decoder gives transformers' logits, hence the same samples."""
+    import torch
+
+    from narrative_models.narrator import NarratorLM
+    from narrative_models.narrator.fast_decode import FastGPT2
+
+    assert FastGPT2.supports(lm.model)
+    ids = torch.tensor([lm.prompt_ids("Hedda", "Tesman", "joy", "comfort")] * 2)
+    fast = FastGPT2(lm.model)
+    with torch.inference_mode():
+        out = lm.model(input_ids=ids, use_cache=True)
+        logits, cache = fast.prefill(ids)
+        assert torch.allclose(out.logits[:, -1], logits, atol=1e-4)
+        token = logits.argmax(-1, keepdim=True)
+        later = lm.model(input_ids=torch.cat([ids, token], 1)).logits[:, -1]
+        assert torch.allclose(later, fast.step(token, cache), atol=1e-4)
+    slow = NarratorLM(lm.model, lm.tokenizer, lm.folder, lm.meta)
+    slow._fast = False  # transformers' forward
+    for seed in range(3):
+        kwargs = dict(n=3, seed=seed, max_new_tokens=24, guidance=1.5)
+        assert lm.generate("Nora", "Helmer", "anger", **kwargs) == \
+            slow.generate("Nora", "Helmer", "anger", **kwargs)
+
+
 def test_control_codes_change_the_output(lm):
     import torch
 

@@ -32,6 +32,7 @@ class NarratorLM:
         self.coded = meta is not None  # the shipped format, with control codes
         self.eos_id = tokenizer.eos_token_id
         self.max_positions = int(getattr(model.config, "n_positions", 0) or getattr(model.config, "max_position_embeddings", 1024))
+        self._fast = None  # the plain-torch decoder, built on first use (False: not supported)
 
     # --- loading -------------------------------------------------------------------------------
     @classmethod
@@ -108,15 +109,10 @@ class NarratorLM:
         n = len(ids_rows)
         x = torch.tensor(rows, dtype=torch.long)  # (R, T)
         budget = max(1, min(max_new_tokens, self.max_positions - x.shape[1]))
-        import inspect
-
-        key = "cache" if "cache" in inspect.signature(self.model.forward).parameters else "past_key_values"
-        past = None
-        with torch.no_grad():
+        next_logits = self._decoder()
+        with torch.inference_mode():
             for _ in range(budget):
-                out = self.model(input_ids=x, use_cache=True, **({key: past} if past is not None else {}))
-                past = getattr(out, "cache", None) or getattr(out, "past_key_values", None)
-                logits = out.logits[:, -1, :].float()  # (R, V)
+                logits = next_logits(x).float()  # (R, V)
                 if uncond_rows is not None:
                     cond, uncond = logits[:n], logits[n:]
                     logits = uncond + guidance * (cond - uncond)  # (n, V)
@@ -128,6 +124,39 @@ class NarratorLM:
                 nxt = torch.multinomial(probs, 1, generator=gen)  # (n, 1)
                 yield nxt[:, 0].tolist()
                 x = torch.cat([nxt, nxt], 0) if uncond_rows is not None else nxt
+
+    def _decoder(self):
+        """A function from the new token ids (the prompt first) to the next-token logits,
+        keeping its own key/value cache: the plain-torch GPT-2 decoder where it applies
+        (:mod:`.fast_decode`, about 3x faster per token), else transformers' forward."""
+        from narrative_models.narrator.fast_decode import FastGPT2
+
+        if self._fast is None:
+            self._fast = FastGPT2(self.model) if FastGPT2.supports(self.model) else False
+        fast = self._fast
+        if fast:
+            cache = None
+
+            def next_logits(ids):
+                nonlocal cache
+                if cache is None:
+                    logits, cache = fast.prefill(ids)
+                    return logits
+                return fast.step(ids, cache)
+
+            return next_logits
+        import inspect
+
+        key = "cache" if "cache" in inspect.signature(self.model.forward).parameters else "past_key_values"
+        past = None
+
+        def next_logits(ids):
+            nonlocal past
+            out = self.model(input_ids=ids, use_cache=True, **({key: past} if past is not None else {}))
+            past = getattr(out, "cache", None) or getattr(out, "past_key_values", None)
+            return out.logits[:, -1, :]
+
+        return next_logits
 
     def _rows(self, speaker, to, emotion, verb, place, context, n, guidance):
         ids = self.prompt_ids(speaker, to, emotion, verb, place, context)
