@@ -102,12 +102,12 @@ class DramaState:
 
     # --- views -----------------------------------------------------------------------------
     def _f(self, key: int, shape: tuple) -> np.ndarray:
-        L = self.compiled.layout
-        return self.floats[L[key]:L[key + 1]].reshape(shape)
+        o = self.compiled.offsets
+        return self.floats[o[key]:o[key + 1]].reshape(shape)
 
     def _i(self, key: int, shape: tuple) -> np.ndarray:
-        L = self.compiled.layout
-        return self.ints[L[key]:L[key + 1]].reshape(shape)
+        o = self.compiled.offsets
+        return self.ints[o[key]:o[key + 1]].reshape(shape)
 
     @property
     def n_characters(self) -> int:
@@ -179,12 +179,12 @@ class DramaState:
 
     @property
     def step(self) -> int:
-        return int(self._scalars_i[lay.SI_STEP])
+        return int(self.ints[self.compiled.offsets[lay.I_SCAL] + lay.SI_STEP])
 
     @property
     def ending(self) -> int:
         """Index of the ending reached, or -1."""
-        return int(self._scalars_i[lay.SI_ENDING])
+        return int(self.ints[self.compiled.offsets[lay.I_SCAL] + lay.SI_ENDING])
 
     @property
     def ending_id(self) -> str | None:

@@ -183,12 +183,13 @@ class raw_env(_DramaCore, AECEnv):
         if agent == NARRATOR:
             self.cycles += 1
         over, truncated = self._ended()
+        status = self.state.status
         for a in self.agents:
             if over:
                 self.terminations[a] = True
             elif truncated:
                 self.truncations[a] = True
-            elif a != NARRATOR and self.state.status[self._index[a]] != 0:
+            elif a != NARRATOR and status[self._index[a]] != 0:
                 self.terminations[a] = True
         self._accumulate_rewards()
         self._select_next(agent)
