@@ -31,12 +31,12 @@ import pickle
 import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
-from stable_baselines3.common.vec_env.base_vec_env import VecEnv
 
+from agents.sb3_vec import BatchedVecEnv, DramaVecEnvBase
+from agents.training.metrics import ScoreShaping, climax_beats
 from drama_env.envs.drama_manager import DramaManagerEnv
 from drama_env.envs.generated import GENERATED_PADDING, DramaGeneratedEnv
 from drama_env.observation import ManagerObservation, Padding
-from agents.training.metrics import ScoreShaping, climax_beats
 from drama_env.vector import DramaVectorEnv
 
 HELD_OUT_START = 2**30  # generated-story seeds at or above this are kept for evaluation
@@ -109,7 +109,7 @@ class _EpisodeStats:
             self.lengths[n] = 0
 
 
-class ManagerVecEnv(VecEnv):
+class ManagerVecEnv(BatchedVecEnv):
     """SB3 ``VecEnv`` over ``DramaVectorEnv(num_envs, story)`` with flat observations.
 
     ``seed`` seeds world ``k`` with ``seed + k`` at the first reset (as ``SyncVectorEnv``)."""
@@ -142,9 +142,6 @@ class ManagerVecEnv(VecEnv):
         self._stats = _EpisodeStats(self.num_envs)
         self._shaping = self._new_shaping()
         return flatten_manager_observation(obs, self._keys)
-
-    def step_async(self, actions) -> None:
-        self._actions = np.asarray(actions, dtype=np.int64).reshape(self.num_envs)
 
     def step_wait(self):
         legal = self.venv.masks[np.arange(self.num_envs), self._actions]
@@ -179,28 +176,11 @@ class ManagerVecEnv(VecEnv):
         self._shaping = state["shaping"]
 
     # --- the rest of SB3's VecEnv API ---------------------------------------------------------
-    def seed(self, seed: int | None = None):
-        self._seed = seed
-        return [None if seed is None else seed + k for k in range(self.num_envs)]
-
-    def close(self) -> None:
-        pass
-
     def get_attr(self, attr_name, indices=None):
-        return [getattr(self, attr_name) for _ in _indices(self.num_envs, indices)]
+        return [getattr(self, attr_name) for _ in self._indices(indices)]
 
     def set_attr(self, attr_name, value, indices=None) -> None:
         setattr(self, attr_name, value)
-
-    def env_method(self, method_name, *args, indices=None, **kwargs):
-        if method_name == "action_masks":
-            masks = self.venv.action_masks()
-            return [masks[n] for n in _indices(self.num_envs, indices)]
-        result = getattr(self.venv, method_name)(*args, **kwargs)
-        return [result for _ in _indices(self.num_envs, indices)]
-
-    def env_is_wrapped(self, wrapper_class, indices=None):
-        return [False for _ in _indices(self.num_envs, indices)]
 
 
 class TrainingGeneratedEnv(DramaGeneratedEnv):
@@ -222,7 +202,7 @@ class TrainingGeneratedEnv(DramaGeneratedEnv):
             self._mask = self._masks[0]
 
 
-class GeneratedVecEnv(VecEnv):
+class GeneratedVecEnv(DramaVecEnvBase):
     """SB3 ``VecEnv`` of ``num_envs`` generated-story worlds (flat observations, padded to
     ``GENERATED_PADDING``); world ``k`` is seeded with ``seed + k`` at the first reset."""
 
@@ -294,31 +274,13 @@ class GeneratedVecEnv(VecEnv):
         self.envs, self._seed, self._stats = state["envs"], state["seed"], state["stats"]
         self._shaping = state["shaping"]
 
-    def seed(self, seed: int | None = None):
-        self._seed = seed
-        return [None if seed is None else seed + k for k in range(self.num_envs)]
-
-    def close(self) -> None:
-        pass
-
     def get_attr(self, attr_name, indices=None):
-        return [getattr(self.envs[n], attr_name) for n in _indices(self.num_envs, indices)]
+        return [getattr(self.envs[n], attr_name) for n in self._indices(indices)]
 
     def set_attr(self, attr_name, value, indices=None) -> None:
-        for n in _indices(self.num_envs, indices):
+        for n in self._indices(indices):
             setattr(self.envs[n], attr_name, value)
 
     def env_method(self, method_name, *args, indices=None, **kwargs):
         return [getattr(self.envs[n], method_name)(*args, **kwargs)
-                for n in _indices(self.num_envs, indices)]
-
-    def env_is_wrapped(self, wrapper_class, indices=None):
-        return [False for _ in _indices(self.num_envs, indices)]
-
-
-def _indices(n: int, indices):
-    if indices is None:
-        return range(n)
-    if isinstance(indices, int):
-        return [indices]
-    return indices
+                for n in self._indices(indices)]
