@@ -225,6 +225,7 @@ class CompiledStory:
                      LEN=s.length, R=len(requirements), K=len(cond_code), M=len(eff_code))
         self.layout = L = lay.build_layout(sizes)
         self.offsets = tuple(int(x) for x in L)  # the layout as Python ints (fast in Python)
+        self.opening = None  # the opening DramaState, built by DramaState.initial on first use
         self.length = s.length
         tf = np.zeros(L[lay.TF_SIZE], dtype=np.float32)
         ti = np.zeros(L[lay.TI_SIZE], dtype=np.int64)

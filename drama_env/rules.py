@@ -96,11 +96,10 @@ def describe(before: DramaState, after: DramaState, action: int) -> Event:
         if k in (a.actor, a.target) or (before.status[k] == 0 and before.locations[k] == place
                                        and after.status[k] == 0):
             witnesses |= 1 << k
-    L = c.layout
-    step = int(after.ints[L[lay.I_SCAL] + lay.SI_STEP])
-    ending = int(after.ints[L[lay.I_SCAL] + lay.SI_ENDING])
-    tension = float(after.floats[L[lay.F_TENSION] + min(step, c.length)])
-    return _event(after, before, action, success, witnesses, extra, place, step, ending, tension)
+    step = after.step
+    tension = float(after.tension[min(step, c.length)])
+    return _event(after, before, action, success, witnesses, extra, place, step, after.ending,
+                  tension)
 
 
 def current_tension(state: DramaState) -> float:

@@ -49,10 +49,9 @@ class DramaState:
     @classmethod
     def initial(cls, compiled: CompiledStory, seed: int = 0) -> "DramaState":
         """The opening state of a story, with its random stream seeded by ``seed``."""
-        opening = compiled.__dict__.get("_opening")
-        if opening is None:  # built once per compiled story, then cloned (resets are hot)
-            opening = compiled.__dict__["_opening"] = cls._build_opening(compiled)
-        state = opening.clone()
+        if compiled.opening is None:  # built once per compiled story, then cloned (resets are hot)
+            compiled.opening = cls._build_opening(compiled)
+        state = compiled.opening.clone()
         state.reseed(seed)
         return state
 
