@@ -45,8 +45,8 @@ def perplexity(lm, units: list[dict]) -> float:
     with torch.no_grad():
         for u in units:
             if lm.coded:
-                head = lm.tokenizer(prompt(u["speaker"], u["to"], u.get("emotion"), u.get("verb")), add_special_tokens=False)["input_ids"]
-                full = lm.tokenizer(example(u) + EOS, add_special_tokens=False)["input_ids"]
+                head = lm.tokenizer(prompt(u["speaker"], u["to"], u.get("emotion"), u.get("verb"), lm.prompt_format), add_special_tokens=False)["input_ids"]
+                full = lm.tokenizer(example(u, fmt=lm.prompt_format) + EOS, add_special_tokens=False)["input_ids"]
             else:
                 head = lm.tokenizer(f"{u['speaker']}:", add_special_tokens=False)["input_ids"]
                 full = head + lm.tokenizer(" " + u["text"], add_special_tokens=False)["input_ids"]

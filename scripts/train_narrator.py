@@ -41,6 +41,11 @@ class Args:
     warmup: int = 100
     drop_emotion: float = 0.2  # share of examples trained without their emotion code (CFG)
     goemotions_share: float = 1.0  # share of GoEmotions units mixed in
+    # repeats per emotion in each epoch ("fear:4,sadness:2"): rare emotions are seen more often
+    oversample: str = "fear:4,sadness:2,disgust:2,anger:2"
+    # GoEmotions comments get speaker and addressee names drawn from the plays' casts, so the
+    # emotion codes' effect carries over to named speakers (the comments have no speakers)
+    borrow_names: int = 1
     save_every: int = 250
     threads: int = 2
 
@@ -90,7 +95,7 @@ def main() -> int:
     import torch
     from transformers import GPT2Config, GPT2LMHeadModel
 
-    from narrative_models.narrator.codes import example
+    from narrative_models.narrator.codes import PROMPT_FORMAT, example
     from narrative_models.narrator.corpus import HOLDOUT_PLAY, read_jsonl
 
     torch.set_num_threads(args.threads)
@@ -104,6 +109,10 @@ def main() -> int:
              and (u["source"] != "goemotions" or rng.random() < args.goemotions_share)]
     print(f"{len(train)} training units ({len(units) - len(train)} held out / skipped)", flush=True)
 
+    repeats = {e: int(k) for e, k in (item.split(":") for item in args.oversample.split(",") if item)}
+    cast = sorted({u["speaker"] for u in train if u["source"] != "goemotions" and u["speaker"]})
+    print(f"oversampling {repeats}; {len(cast)} speaker names to borrow", flush=True)
+
     tok = train_tokenizer((u["text"] + " " + u["speaker"] for u in train), args.vocab)
     eos = tok.convert_tokens_to_ids("<|endoftext|>")
     config = GPT2Config(vocab_size=len(tok), n_positions=args.block, n_embd=args.n_embd, n_layer=args.n_layer,
@@ -114,10 +123,16 @@ def main() -> int:
     print(f"model: {n_params / 1e6:.2f} M parameters", flush=True)
 
     def epoch_stream(epoch: int):
-        order = list(range(len(train)))
+        order = [i for i, u in enumerate(train) for _ in range(repeats.get(u.get("emotion"), 1))]
         random.Random(args.seed * 1000 + epoch).shuffle(order)
         drop = random.Random(args.seed * 7 + epoch)
-        texts = [example(train[i], drop.random() < args.drop_emotion) for i in order]
+        texts = []
+        for i in order:
+            unit = train[i]
+            if args.borrow_names and not unit["speaker"]:
+                speaker, to = drop.sample(cast, 2)
+                unit = {**unit, "speaker": speaker, "to": to}
+            texts.append(example(unit, drop.random() < args.drop_emotion))
         ids = []
         for enc in tok(texts, add_special_tokens=False)["input_ids"]:
             ids.extend(enc[: args.block])
@@ -125,7 +140,7 @@ def main() -> int:
         return torch.tensor(ids, dtype=torch.long)
 
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.95), weight_decay=0.1)
-    meta = {"n_params": n_params, "seed": args.seed, "train_units": len(train), "holdout": HOLDOUT_PLAY,
+    meta = {"n_params": n_params, "prompt_format": PROMPT_FORMAT, "seed": args.seed, "train_units": len(train), "holdout": HOLDOUT_PLAY,
             "args": {k: str(v) for k, v in asdict(args).items()}}
     epoch, stream, pos, tokens_seen = 0, epoch_stream(0), 0, 0
     per_step = args.batch * args.block

@@ -2,8 +2,10 @@
 
 A training example is::
 
-    <|endoftext|><|anger|><|v:accuse|><|speaker|> Brutus<|to|> Cassius<|line|> You have done ...<|endoftext|>
+    <|endoftext|><|anger|><|v:accuse|><|speaker|> Brutus<|to|> Cassius<|anger|><|line|> You have done ...<|endoftext|>
 
+Prompt format 2 (``"prompt_format": 2`` in ``narrator.json``) repeats the emotion code just
+before ``<|line|>``, next to the speech it governs; format 1 models (no key) have it only first.
 ``<|noemotion|>`` / ``<|v:none|>`` stand for an unknown code; 20 % of the emotion codes are
 dropped to ``<|noemotion|>`` in training, which gives the unconditioned model used for
 classifier-free guidance and for the "without the emotion code" baseline.
@@ -42,11 +44,18 @@ OCC_TO_EKMAN = {
 }
 
 
-def prompt(speaker: str = "", to: str = "", emotion: str | None = None, verb: str | None = None) -> str:
+PROMPT_FORMAT = 2  # what scripts/train_narrator.py writes
+
+
+def prompt(speaker: str = "", to: str = "", emotion: str | None = None, verb: str | None = None,
+           fmt: int = PROMPT_FORMAT) -> str:
     """The prompt text up to ``<|line|>``; the model continues with the speech."""
-    return f"{EOS}{emotion_token(emotion)}{verb_token(verb)}{SPEAKER} {speaker}{TO} {to}{LINE}"
+    code = emotion_token(emotion)
+    near = code if fmt >= 2 else ""
+    return f"{EOS}{code}{verb_token(verb)}{SPEAKER} {speaker}{TO} {to}{near}{LINE}"
 
 
-def example(unit: dict, drop_emotion: bool = False) -> str:
+def example(unit: dict, drop_emotion: bool = False, fmt: int = PROMPT_FORMAT) -> str:
+    """A training example: the unit's prompt and its speech."""
     emotion = None if drop_emotion else unit.get("emotion")
-    return prompt(unit.get("speaker", ""), unit.get("to", ""), emotion, unit.get("verb")) + " " + unit["text"]
+    return prompt(unit.get("speaker", ""), unit.get("to", ""), emotion, unit.get("verb"), fmt) + " " + unit["text"]

@@ -30,6 +30,7 @@ class NarratorLM:
         self.folder = folder
         self.meta = meta
         self.coded = meta is not None  # the shipped format, with control codes
+        self.prompt_format = int((meta or {}).get("prompt_format", 1))
         self.eos_id = tokenizer.eos_token_id
         self.max_positions = int(getattr(model.config, "n_positions", 0) or getattr(model.config, "max_position_embeddings", 1024))
         self._fast = None  # the plain-torch decoder, built on first use (False: not supported)
@@ -83,7 +84,7 @@ class NarratorLM:
                    place: str | None = None, context: list[str] | None = None) -> list[int]:
         tok = self.tokenizer
         if self.coded:
-            return tok(codes.prompt(speaker, to, emotion, verb), add_special_tokens=False)["input_ids"]
+            return tok(codes.prompt(speaker, to, emotion, verb, self.prompt_format), add_special_tokens=False)["input_ids"]
         # A generic model: a plain instruction (through the chat template where there is one).
         ask = f"Write one line of dialogue for a play. {speaker or 'A character'} speaks"
         ask += f" to {to}" if to else ""
@@ -163,7 +164,7 @@ class NarratorLM:
         uncond = None
         if self.coded and guidance != 1.0 and emotion:
             uncond = [self.prompt_ids(speaker, to, None, verb)] * n
-            assert len(uncond[0]) == len(ids)  # one code token is swapped
+            assert len(uncond[0]) == len(ids)  # the code tokens are swapped
         return [ids] * n, uncond
 
     def generate(self, speaker: str = "", to: str = "", emotion: str | None = None, verb: str | None = None,
