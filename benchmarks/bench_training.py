@@ -9,11 +9,14 @@ seed 0, CPU, torch.distributions' argument checks off (as ``drama train`` runs; 
 steps after one warm-up run (which also compiles the env); runs of the rows are interleaved
 and the ratio is the median of each run's ratio to the CartPole run just before it.
 
-- ``drama PPO``: ``PPO("MlpPolicy")`` on :class:`agents.training.envs.ManagerVecEnv` (the
-  natively batched env, flat observations — what ``drama train --algo ppo`` runs);
+- ``drama PPO``: ``PPO(FastMlpPolicy)`` on :class:`agents.training.envs.ManagerVecEnv` (the
+  natively batched env, flat observations — what ``drama train --algo ppo`` runs): SB3's MLP
+  policy with the lean categorical distribution of :mod:`agents.fast_policies`;
 - ``CartPole PPO``: ``PPO("MlpPolicy")`` on ``make_vec_env("CartPole-v1", n_envs)``;
 - ``env steps alone``: the two vec envs stepped with random (legal) actions, no policy;
-- for information: ``drama MaskablePPO`` (``drama train``'s default, which also masks) and
+- for information (``--all``): ``drama PPO, SB3 MlpPolicy`` (the stock distribution),
+  ``CartPole PPO, FastMlpPolicy`` (the lean distribution on CartPole too), ``drama
+  MaskablePPO`` (``drama train``'s default, which also masks; ``FastMaskableMlpPolicy``) and
   ``drama PPO, Dict obs`` (``PPO("MultiInputPolicy")`` on the Dict-observation adapter
   :class:`agents.sb3_vec.SB3DramaVecEnv`).
 
@@ -40,16 +43,21 @@ def make(kind: str, story: str, n_envs: int):
     from stable_baselines3 import PPO
     from stable_baselines3.common.env_util import make_vec_env
 
-    if kind == "cartpole":
-        return PPO("MlpPolicy", make_vec_env("CartPole-v1", n_envs=n_envs, seed=0), **SETTINGS)
+    from agents.training.trainer import policy_class
+
+    if kind.startswith("cartpole"):
+        policy = policy_class("ppo") if kind == "cartpole-fast" else "MlpPolicy"
+        return PPO(policy, make_vec_env("CartPole-v1", n_envs=n_envs, seed=0), **SETTINGS)
     if kind == "dict":
         from agents.sb3_vec import SB3DramaVecEnv
 
         return PPO("MultiInputPolicy", SB3DramaVecEnv(n_envs, story, seed=0), **SETTINGS)
     from agents.training.envs import ManagerVecEnv
 
-    cls = MaskablePPO if kind == "maskable" else PPO
-    return cls("MlpPolicy", ManagerVecEnv(n_envs, story, seed=0), **SETTINGS)
+    env = ManagerVecEnv(n_envs, story, seed=0)
+    if kind == "maskable":
+        return MaskablePPO(policy_class("maskable-ppo"), env, **SETTINGS)
+    return PPO("MlpPolicy" if kind == "stock" else policy_class("ppo"), env, **SETTINGS)
 
 
 def env_rate(kind: str, story: str, n_envs: int, steps: int) -> float:
@@ -89,7 +97,8 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=8192)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--all", action="store_true",
-                        help="also MaskablePPO and the Dict-observation adapter")
+                        help="also the stock MlpPolicy, the lean policy on CartPole, MaskablePPO "
+                             "and the Dict-observation adapter")
     parser.add_argument("--validate-args", action="store_true",
                         help="keep torch.distributions' argument checks (drama train turns "
                              "them off, for every row alike here)")
@@ -99,7 +108,8 @@ def main() -> None:
     n, s, r = args.n_envs, args.steps, args.repeats
     kinds = {"drama PPO": "flat"}
     if args.all:
-        kinds.update({"drama MaskablePPO": "maskable", "drama PPO, Dict obs": "dict"})
+        kinds.update({"drama PPO, SB3 MlpPolicy": "stock", "CartPole PPO, FastMlpPolicy": "cartpole-fast",
+                      "drama MaskablePPO": "maskable", "drama PPO, Dict obs": "dict"})
     models = {"cartpole": make("cartpole", args.story, n)}
     models.update({what: make(kind, args.story, n) for what, kind in kinds.items()})
     for model in models.values():  # warm-up: JIT, allocations
@@ -121,13 +131,13 @@ def main() -> None:
           f"epochs={SETTINGS['n_epochs']}, 1 torch thread; medians of {r} interleaved runs "
           f"of {s} steps")
     base = statistics.median(rates["cartpole"])
-    print(f"{'what':24} {'steps/s':>9}   {'CartPole-v1 PPO':>15} {'ratio':>7}")
+    print(f"{'what':28} {'steps/s':>9}   {'CartPole-v1 PPO':>15} {'ratio':>7}")
     for what in kinds:
-        print(f"{what:24} {statistics.median(rates[what]):>9,.0f}   {base:>15,.0f} "
+        print(f"{what:28} {statistics.median(rates[what]):>9,.0f}   {base:>15,.0f} "
               f"{statistics.median(ratios[what]):>6.0%}")
     env_cart = statistics.median(env_rate("cartpole", args.story, n, s) for _ in range(r))
     env_drama = statistics.median(env_rate("drama", args.story, n, s) for _ in range(r))
-    print(f"{'env steps alone':24} {env_drama:>9,.0f}   {env_cart:>15,.0f} "
+    print(f"{'env steps alone':28} {env_drama:>9,.0f}   {env_cart:>15,.0f} "
           f"{env_drama / env_cart:>6.0%}   (vec env, random legal actions, no learning)")
 
 

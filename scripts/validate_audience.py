@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=200, help="random orders per play (200)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--emotion", default="auto", choices=("auto", "model", "lexicon"))
+    parser.add_argument("--emotion", default="auto", choices=("auto", "fast", "model", "lexicon"))
     parser.add_argument("--holdout", action="store_true",
                         help="also evaluate on holdout/shakedracor_nc (evaluation only)")
     parser.add_argument("--json", type=Path, help="write every figure to this JSON file")

@@ -105,9 +105,19 @@ def policy_kwargs(config: TrainConfig, env, compiled) -> dict:
     return kwargs
 
 
+def policy_class(algo: str):
+    """The SB3 policy for ``algo``: the MLP (or GNN-fed MLP) with a lean categorical action
+    distribution for PPO / MaskablePPO (:mod:`agents.fast_policies`), SB3's for DQN."""
+    if algo == "dqn":
+        return "MlpPolicy"
+    from agents.fast_policies import FastMaskableMlpPolicy, FastMlpPolicy
+
+    return FastMaskableMlpPolicy if algo == "maskable-ppo" else FastMlpPolicy
+
+
 def build_model(config: TrainConfig, env, compiled, tb_dir: str | None):
     cls = algo_class(config.algo)
-    common = dict(policy="MlpPolicy", env=env, learning_rate=config.learning_rate,
+    common = dict(policy=policy_class(config.algo), env=env, learning_rate=config.learning_rate,
                   batch_size=config.batch_size, gamma=config.gamma, seed=config.seed,
                   policy_kwargs=policy_kwargs(config, env, compiled), tensorboard_log=tb_dir,
                   device="cpu", verbose=0)

@@ -120,7 +120,7 @@ def analyze_file(path, reader=None, shuffle: int | None = None, seed: int = 0,
                  story=None) -> Analysis:
     """Analyse a play or a script file (see the module docstring).
 
-    ``reader`` is an emotion reader or a kind (``"auto"``, ``"model"``, ``"lexicon"``);
+    ``reader`` is an emotion reader or a kind (``"auto"``, ``"fast"``, ``"model"``, ``"lexicon"``);
     ``shuffle`` the number of random scene orders of the shuffle test (``None``: no test);
     ``story`` the story file of a script whose story is not shipped.
     """

@@ -311,7 +311,7 @@ def score_simulated(source, *, reader=None, weights=None, preference=None, event
 
     ``source`` is an :class:`agents.play.Playthrough`, a script JSON object (or a path to one,
     ``drama run --format json``) or a :class:`~.branch.Branch`. ``reader`` reads emotions from
-    the lines (a reader, or ``"auto"``/``"model"``/``"lexicon"``); ``None`` uses the
+    the lines (a reader, or ``"auto"``/``"fast"``/``"model"``/``"lexicon"``); ``None`` uses the
     simulator's emotions. ``preference`` is a trained preference model (or a path to one).
     ``story`` names the story file for a script of a story that is not shipped.
     """

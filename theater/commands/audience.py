@@ -65,7 +65,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     score.add_argument("file", metavar="FILE")
     score.add_argument("--model", metavar="MODEL", help="a trained preference model")
     score.add_argument("--emotion", default="none",
-                       choices=("none", "auto", "model", "lexicon"),
+                       choices=("none", "auto", "fast", "model", "lexicon"),
                        help="read emotions from the lines (default none: the simulator's own; "
                             "a play always needs a reader and uses auto)")
     score.add_argument("--story", metavar="STORY", help="story file of a non-shipped script")

@@ -21,12 +21,12 @@ def register(subparsers) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--narrator", default="template", metavar="template|lm|PATH",
                         help="template (default), lm (the shipped LM narrator) or a local causal-LM folder")
-    parser.add_argument("--emotions", choices=("auto", "model", "lexicon", "none"),
+    parser.add_argument("--emotions", choices=("auto", "fast", "model", "lexicon", "none"),
                         default="auto",
                         help="who reads the lines' emotions for the audience score: the emotion "
-                             "model (auto, the default, falls back to the lexicon when the "
-                             "model cannot load; DRAMA_EMOTION overrides auto), the lexicon, or "
-                             "none (the simulator's own emotions)")
+                             "model's fast student (auto, the default, falls back to the model, "
+                             "then the lexicon; DRAMA_EMOTION overrides auto), the full emotion "
+                             "model, the lexicon, or none (the simulator's own emotions)")
     parser.set_defaults(handler=run)
 
 
