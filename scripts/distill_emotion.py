@@ -193,7 +193,7 @@ def main(argv=None) -> int:
             opt.step()
             sched.step()
             seen += len(batch)
-            loss_sum += float(loss) * len(batch)
+            loss_sum += loss.item() * len(batch)
         f1 = dev_f1()
         history.append({"epoch": epoch + 1, "loss": round(loss_sum / seen, 4), "dev_macro_f1": round(f1, 4)})
         print(f"epoch {epoch + 1}: loss {loss_sum / seen:.4f}, dev macro-F1 {f1:.4f} ({time.time() - t0:.0f} s)", flush=True)

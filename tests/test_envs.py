@@ -224,3 +224,25 @@ def test_maskable_ppo_on_generated_stories():
     env = gym.make("drama_env/DramaGenerated-v0")
     model = MaskablePPO("MultiInputPolicy", env, n_steps=500, batch_size=100, n_epochs=2, seed=0)
     model.learn(2000)
+
+
+def test_aec_wrappers_keep_pettingzoo_checks():
+    """The AEC env's fast wrappers keep PettingZoo's order and bounds checks, and read the
+    same values as the raw env."""
+    env = characters_v0.env(story="the-orchard-letter")
+    with pytest.raises(AttributeError):
+        env.agents  # noqa: B018  (before reset)
+    env.reset(seed=3)
+    raw = env.unwrapped
+    assert env.agents == raw.agents and env.agent_selection == raw.agent_selection
+    wrapped, plain = env.last(), raw.last()
+    assert wrapped[1:] == plain[1:]
+    assert all(np.array_equal(wrapped[0][k], plain[0][k]) for k in plain[0])
+    agent = env.agent_selection
+    with pytest.raises(AssertionError, match="not in action space"):
+        env.step(env.action_space(agent).n)
+    with pytest.raises(AssertionError, match="not in action space"):
+        env.step(None)  # a live agent must act
+    mask = env.last()[0]["action_mask"]
+    env.step(np.int64(mask.nonzero()[0][0]))
+    assert env.agent_selection != agent or not env.agents

@@ -50,7 +50,7 @@ def test_masked_numbers_match_sb3_contrib(logits):
     assert torch.allclose(fast.entropy(), stock.entropy(), atol=1e-5)
 
 
-def test_gumbel_max_samples_follow_the_probabilities():
+def test_samples_follow_the_probabilities():
     torch.manual_seed(0)
     probs = torch.tensor([0.5, 0.25, 0.15, 0.1])
     fast = FastCategoricalDistribution(4).proba_distribution(probs.log().expand(40_000, 4))

@@ -90,13 +90,20 @@ def narrator_view(state) -> np.ndarray:
     how many characters are in each place."""
     c = state.compiled
     T = c.length + 1
-    tension = np.zeros(T, np.float32)
-    hist = state.tension_history
-    tension[: len(hist)] = hist
-    crowd = np.zeros(len(c.place_ids), np.float32)
-    for k in range(c.n_characters):
-        if state.status[k] == 0:
-            crowd[state.locations[k]] += 1.0 / c.n_characters
-    fired = np.minimum(state.fired, 1).astype(np.float32)
+    fired = state.fired
+    out = np.zeros(2 * T + 1 + len(fired) + len(c.place_ids), np.float32)
+    step = state.step
+    out[: min(step, c.length) + 1] = state.tension[: min(step, c.length) + 1]
+    out[T: 2 * T] = c.target_arc
+    out[2 * T] = min(1.0, step / c.length)
+    k = 2 * T + 1
+    np.minimum(fired, 1, out=out[k: k + len(fired)], casting="unsafe")
+    k += len(fired)
+    status, locations = state.status, state.locations
+    share = np.float32(1.0 / c.n_characters)
+    for who in range(c.n_characters):
+        if status[who] == 0:
+            out[k + locations[who]] += share
+    return out
     return np.concatenate([tension, c.target_arc.astype(np.float32),
                            [min(1.0, state.step / c.length)], fired, crowd]).astype(np.float32)
