@@ -57,6 +57,7 @@ class DramaVectorEnv(VectorEnv):
         self._pending = np.zeros(num_envs, np.bool_)
         self._generators = [np.random.default_rng() for _ in range(num_envs)]
         self._obs_buffer = np.zeros((num_envs, self._obs.size), np.float32)
+        self._terms = np.zeros((num_envs, len(TERMS)))  # the reward terms (scratch)
 
     def _reset_one(self, n: int) -> None:
         seed = int(self._generators[n].integers(0, 2**63))
@@ -75,6 +76,12 @@ class DramaVectorEnv(VectorEnv):
         return self._observation(), {"action_mask": self.masks.copy()}
 
     def step(self, actions):
+        flat, rewards, terminated, truncated, infos = self.step_flat(actions)
+        return self._obs.views(flat), rewards, terminated, truncated, infos
+
+    def step_flat(self, actions):
+        """:meth:`step` with the observations as one ``(N, size)`` float32 array (the Dict
+        observation's entries concatenated in key order), for adapters that want them flat."""
         actions = np.asarray(actions, dtype=np.int64).reshape(self.num_envs)
         c = self.compiled
         rewards = np.zeros(self.num_envs, np.float64)
@@ -86,7 +93,7 @@ class DramaVectorEnv(VectorEnv):
         self._step_fn(self.floats, self.ints, c.tables_f, c.tables_i, c.layout, self._obs.pad,
                    actions, self.masks, self._steps, self.max_steps, self.reward_fn.weights,
                    c.climax, rewards, terminated, truncated, self._obs_buffer, played,
-                   np.zeros((self.num_envs, len(TERMS))))
+                   self._terms)
         done = terminated | truncated
         infos: dict = {}
         if self.autoreset_mode == AutoresetMode.SAME_STEP and done.any():
@@ -100,7 +107,7 @@ class DramaVectorEnv(VectorEnv):
         else:
             self._pending = done.copy()
         infos["action_mask"] = self.masks.copy()
-        return self._observation(), rewards, terminated, truncated, infos
+        return self._obs_buffer.copy(), rewards, terminated, truncated, infos
 
     def action_masks(self) -> np.ndarray:
         """(N, A) legal actions of every world (for MaskablePPO through the SB3 adapter)."""

@@ -3,6 +3,7 @@
     python scripts/eval_emotion.py                 # full table (about a minute on one thread)
     python scripts/eval_emotion.py --limit 50      # quick look on a spread-out slice
     python scripts/eval_emotion.py --json          # the figures as one JSON object
+    python scripts/eval_emotion.py --student       # the fast distilled student, same protocols
 
 Runs on one CPU thread (the speed figure is for one thread). Protocols:
 narrative_models/emotion/evaluation.py and docs/emotion-model.md.
@@ -27,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=None, help="weights folder (default: the shipped one)")
     parser.add_argument("--data", type=Path, default=None, help="shared data folder (default: DRAMA_DATA or ../shared/data)")
     parser.add_argument("--float", dest="quantize", action="store_false", help="run the encoder in fp32, not int8")
+    parser.add_argument("--student", action="store_true",
+                        help="evaluate the fast distilled student (narrative_models/emotion/student) instead")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
@@ -45,7 +48,12 @@ def main(argv: list[str] | None = None) -> int:
         from narrative_models.emotion.evaluation import evaluate, format_table
 
         root = data_root(args.data)
-        model = EmotionModel.load(args.model, quantize=args.quantize)
+        if args.student:
+            from narrative_models.emotion.student import EmotionStudent
+
+            model = EmotionStudent.load(args.model)
+        else:
+            model = EmotionModel.load(args.model, quantize=args.quantize)
         results = evaluate(model, root, limit=args.limit, batch_size=args.batch_size)
     except DramaError as error:
         print(f"eval_emotion: {error}", file=sys.stderr)

@@ -145,7 +145,7 @@ class ManagerVecEnv(BatchedVecEnv):
 
     def step_wait(self):
         legal = self.venv.masks[np.arange(self.num_envs), self._actions]
-        obs, rewards, terminated, truncated, infos = self.venv.step(self._actions)
+        obs, rewards, terminated, truncated, infos = self.venv.step_flat(self._actions)
         dones = terminated | truncated
         if self._shaping is not None:
             rewards = self._shaping.step(rewards, legal, dones)
@@ -155,8 +155,7 @@ class ManagerVecEnv(BatchedVecEnv):
                 infos["final_obs"][n], self._keys)
             out[n]["terminated"] = bool(terminated[n])
         self._stats.update(rewards, dones, out)
-        return (flatten_manager_observation(obs, self._keys), rewards.astype(np.float32),
-                dones, out)
+        return obs, rewards.astype(np.float32), dones, out
 
     def action_masks(self) -> np.ndarray:
         return self.venv.action_masks()
