@@ -38,12 +38,10 @@ def _inverse_cdf(log_p: torch.Tensor) -> torch.Tensor:
     return torch.searchsorted(cdf, u, right=True).squeeze(-1).clamp_(max=cdf.shape[-1] - 1)
 
 
-class FastCategoricalDistribution(CategoricalDistribution):
-    """SB3's categorical distribution, computed from one log-softmax."""
+class _FromLogProbabilities:
+    """What both distributions compute from ``self.log_p`` (the log-softmax of the logits)."""
 
-    def proba_distribution(self, action_logits: torch.Tensor) -> FastCategoricalDistribution:
-        self.log_p = torch.log_softmax(action_logits, -1)
-        return self
+    log_p: torch.Tensor
 
     @property
     def distribution(self) -> torch.distributions.Categorical:
@@ -53,9 +51,6 @@ class FastCategoricalDistribution(CategoricalDistribution):
     def log_prob(self, actions: torch.Tensor) -> torch.Tensor:
         return self.log_p.gather(-1, actions.long().unsqueeze(-1)).squeeze(-1)
 
-    def entropy(self) -> torch.Tensor:
-        return -(self.log_p.exp() * self.log_p).sum(-1)
-
     def sample(self) -> torch.Tensor:
         return _inverse_cdf(self.log_p)
 
@@ -63,7 +58,18 @@ class FastCategoricalDistribution(CategoricalDistribution):
         return self.log_p.argmax(-1)
 
 
-class FastMaskableCategoricalDistribution(MaskableCategoricalDistribution):
+class FastCategoricalDistribution(_FromLogProbabilities, CategoricalDistribution):
+    """SB3's categorical distribution, computed from one log-softmax."""
+
+    def proba_distribution(self, action_logits: torch.Tensor) -> FastCategoricalDistribution:
+        self.log_p = torch.log_softmax(action_logits, -1)
+        return self
+
+    def entropy(self) -> torch.Tensor:
+        return -(self.log_p.exp() * self.log_p).sum(-1)
+
+
+class FastMaskableCategoricalDistribution(_FromLogProbabilities, MaskableCategoricalDistribution):
     """sb3-contrib's masked categorical distribution, computed from one log-softmax."""
 
     def proba_distribution(self, action_logits: torch.Tensor) -> FastMaskableCategoricalDistribution:
@@ -81,25 +87,11 @@ class FastMaskableCategoricalDistribution(MaskableCategoricalDistribution):
         masked = torch.where(self.masks, self.logits, torch.tensor(_MASKED, dtype=self.logits.dtype))
         self.log_p = torch.log_softmax(masked, -1)
 
-    @property
-    def distribution(self) -> torch.distributions.Categorical:
-        """A ``torch.distributions.Categorical`` view, for code that asks for one."""
-        return torch.distributions.Categorical(logits=self.log_p)
-
-    def log_prob(self, actions: torch.Tensor) -> torch.Tensor:
-        return self.log_p.gather(-1, actions.long().unsqueeze(-1)).squeeze(-1)
-
     def entropy(self) -> torch.Tensor:
         p_log_p = self.log_p.exp() * self.log_p
         if self.masks is not None:  # masked actions carry no uncertainty
             p_log_p = torch.where(self.masks, p_log_p, torch.zeros((), dtype=p_log_p.dtype))
         return -p_log_p.sum(-1)
-
-    def sample(self) -> torch.Tensor:
-        return _inverse_cdf(self.log_p)
-
-    def mode(self) -> torch.Tensor:
-        return self.log_p.argmax(-1)
 
 
 class FastMlpPolicy(ActorCriticPolicy):
