@@ -145,6 +145,8 @@ def save_student(net: StudentNet, out: str | Path, config: dict) -> Path:
     save_file(net.trained_state(), str(tmp / WEIGHTS_FILE), metadata={"format": FORMAT})
     full = {"format": FORMAT, "format_version": FORMAT_VERSION, "labels": list(LABELS), **config}
     (tmp / CONFIG_FILE).write_text(json.dumps(full, indent=2) + "\n", encoding="utf-8")
+    for path in tmp.iterdir():
+        path.chmod(0o644)
     if out.exists():
         shutil.rmtree(out)
     tmp.rename(out)
