@@ -68,6 +68,7 @@ def test_the_policies_train_with_sb3(tmp_path):
         env = ManagerVecEnv(2, "the-orchard-letter", seed=0)
         model = cls(policy, env, n_steps=32, batch_size=32, n_epochs=1, seed=0, device="cpu")
         assert type(model.policy.action_dist).__name__.startswith("Fast")
+        assert model.policy.optimizer.param_groups[0]["fused"]  # Adam's fused CPU kernel
         model.learn(64)
         model.save(tmp_path / "m.zip")
         again = cls.load(tmp_path / "m.zip", device="cpu")
@@ -76,3 +77,14 @@ def test_the_policies_train_with_sb3(tmp_path):
         a, _ = model.predict(obs, deterministic=True, **kwargs)
         b, _ = again.predict(obs, deterministic=True, **kwargs)
         assert np.array_equal(a, b)
+
+
+def test_an_explicit_optimizer_choice_is_kept():
+    from stable_baselines3 import PPO
+
+    from agents.training.envs import ManagerVecEnv
+
+    model = PPO(FastMlpPolicy, ManagerVecEnv(1, "the-orchard-letter", seed=0), n_steps=16, batch_size=16,
+                policy_kwargs={"optimizer_kwargs": {"foreach": False}}, device="cpu")
+    group = model.policy.optimizer.param_groups[0]
+    assert not group["fused"] and group["foreach"] is False
