@@ -34,18 +34,25 @@ __all__ = ["FastCategoricalDistribution", "FastMaskableCategoricalDistribution",
 _MASKED = -1e8  # the logit of a masked action, as in sb3-contrib
 
 
-def _inverse_cdf(log_p: torch.Tensor) -> torch.Tensor:
-    """One exact draw per row: the first action whose cumulative probability exceeds a uniform
-    (one random number per row; zero-probability actions are never drawn)."""
-    cdf = log_p.exp().cumsum(-1)
+def _inverse_cdf(p: torch.Tensor) -> torch.Tensor:
+    """One exact draw per row of probabilities: the first action whose cumulative probability
+    exceeds a uniform (one random number per row; zero-probability actions are never drawn)."""
+    cdf = p.cumsum(-1)
     u = torch.rand(cdf.shape[:-1] + (1,), dtype=cdf.dtype) * cdf[..., -1:]
     return torch.searchsorted(cdf, u, right=True).squeeze(-1).clamp_(max=cdf.shape[-1] - 1)
 
 
 class _FromLogProbabilities:
-    """What both distributions compute from ``self.log_p`` (the log-softmax of the logits)."""
+    """What both distributions compute from ``self.log_p`` (the log-softmax of the logits) and
+    ``self.p`` (the probabilities)."""
 
     log_p: torch.Tensor
+    p: torch.Tensor
+
+    def _set(self, logits: torch.Tensor, masked: bool = False) -> None:
+        self.log_p = torch.log_softmax(logits, -1)
+        # exp(log_p) is 3x cheaper than a softmax, but 15x dearer where masked logits sit at -1e8
+        self.p = torch.softmax(logits, -1) if masked else self.log_p.exp()
 
     @property
     def distribution(self) -> torch.distributions.Categorical:
@@ -56,7 +63,7 @@ class _FromLogProbabilities:
         return self.log_p.gather(-1, actions.long().unsqueeze(-1)).squeeze(-1)
 
     def sample(self) -> torch.Tensor:
-        return _inverse_cdf(self.log_p)
+        return _inverse_cdf(self.p)
 
     def mode(self) -> torch.Tensor:
         return self.log_p.argmax(-1)
@@ -66,11 +73,11 @@ class FastCategoricalDistribution(_FromLogProbabilities, CategoricalDistribution
     """SB3's categorical distribution, computed from one log-softmax."""
 
     def proba_distribution(self, action_logits: torch.Tensor) -> FastCategoricalDistribution:
-        self.log_p = torch.log_softmax(action_logits, -1)
+        self._set(action_logits)
         return self
 
     def entropy(self) -> torch.Tensor:
-        return -(self.log_p.exp() * self.log_p).sum(-1)
+        return -(self.p * self.log_p).sum(-1)
 
 
 class FastMaskableCategoricalDistribution(_FromLogProbabilities, MaskableCategoricalDistribution):
@@ -79,20 +86,19 @@ class FastMaskableCategoricalDistribution(_FromLogProbabilities, MaskableCategor
     def proba_distribution(self, action_logits: torch.Tensor) -> FastMaskableCategoricalDistribution:
         self.logits = action_logits.view(-1, self.action_dim)
         self.masks = None
-        self.log_p = torch.log_softmax(self.logits, -1)
+        self._set(self.logits)
         return self
 
     def apply_masking(self, masks) -> None:
         if masks is None:
             self.masks = None
-            self.log_p = torch.log_softmax(self.logits, -1)
+            self._set(self.logits)
             return
         self.masks = torch.as_tensor(masks, dtype=torch.bool, device=self.logits.device).reshape(self.logits.shape)
-        masked = torch.where(self.masks, self.logits, torch.tensor(_MASKED, dtype=self.logits.dtype))
-        self.log_p = torch.log_softmax(masked, -1)
+        self._set(torch.where(self.masks, self.logits, torch.tensor(_MASKED, dtype=self.logits.dtype)), masked=True)
 
     def entropy(self) -> torch.Tensor:
-        p_log_p = self.log_p.exp() * self.log_p
+        p_log_p = self.p * self.log_p
         if self.masks is not None:  # masked actions carry no uncertainty
             p_log_p = torch.where(self.masks, p_log_p, torch.zeros((), dtype=p_log_p.dtype))
         return -p_log_p.sum(-1)
