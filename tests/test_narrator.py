@@ -43,6 +43,25 @@ def test_generate_is_deterministic(lm):
     assert lm.generate("Brutus", "Cassius", "anger", n=3, seed=6, max_new_tokens=16) != a
 
 
+def test_repetition_penalty_discourages_repeats(lm):
+    """Greedy decoding loops on tokens without the penalty; a strong penalty breaks the loops."""
+    from collections import Counter
+
+    def repeats(penalty):
+        total = 0
+        for who, to, emotion in (("Brutus", "Cassius", "fear"), ("Nora", "Helmer", "sadness")):
+            rows = [lm.prompt_ids(who, to, emotion)]
+            ids = [step[0] for step in lm._token_stream(rows, 0, 32, 1.0, 1, 1.0, None, penalty)]
+            total += sum(c - 1 for c in Counter(ids).values())
+        return total
+
+    assert repeats(20.0) < repeats(1.0)
+    one = lm.generate("Brutus", "Cassius", "fear", n=2, seed=1, max_new_tokens=16, repetition_penalty=1.0)
+    assert one == lm.generate("Brutus", "Cassius", "fear", n=2, seed=1, max_new_tokens=16, repetition_penalty=1.0)
+    assert lm.generate("Brutus", "Cassius", "fear", n=2, seed=1, max_new_tokens=16) == \
+        lm.generate("Brutus", "Cassius", "fear", n=2, seed=1, max_new_tokens=16)
+
+
 def test_fast_decoder_matches_transformers(lm):
     """The plain-torch GPT-2 decoder gives transformers' logits, hence the same samples."""
     import torch

@@ -21,6 +21,11 @@ def seed_of(*key) -> int:
     return int.from_bytes(hashlib.blake2b(repr(key).encode(), digest_size=8).digest(), "little") >> 1
 
 
+#: Default penalty on tokens already sampled in a line (1.0: off); the small narrator otherwise
+#: loops on a word ("fear, fearful fear").
+REPETITION_PENALTY = 1.3
+
+
 class NarratorLM:
     """A loaded causal LM. Build it with :meth:`load`; sample with :meth:`generate` / :meth:`stream`."""
 
@@ -101,8 +106,11 @@ class NarratorLM:
 
     # --- sampling ------------------------------------------------------------------------------
     def _token_stream(self, ids_rows, seed: int, max_new_tokens: int, temperature: float, top_k: int,
-                      guidance: float, uncond_rows=None) -> Iterator[list[int]]:
-        """Yield, per step, one sampled token id per row (rows share the prompt length)."""
+                      guidance: float, uncond_rows=None, repetition_penalty: float = 1.0) -> Iterator[list[int]]:
+        """Yield, per step, one sampled token id per row (rows share the prompt length).
+
+        ``repetition_penalty`` > 1 makes tokens already sampled in the row less likely (CTRL's
+        rule: a positive logit is divided by it, a negative one multiplied)."""
         import torch
 
         gen = torch.Generator().manual_seed(seed)
@@ -111,18 +119,26 @@ class NarratorLM:
         x = torch.tensor(rows, dtype=torch.long)  # (R, T)
         budget = max(1, min(max_new_tokens, self.max_positions - x.shape[1]))
         next_logits = self._decoder()
+        seen = None
         with torch.inference_mode():
             for _ in range(budget):
                 logits = next_logits(x).float()  # (R, V)
                 if uncond_rows is not None:
                     cond, uncond = logits[:n], logits[n:]
                     logits = uncond + guidance * (cond - uncond)  # (n, V)
+                if seen is not None:
+                    penalised = torch.where(logits > 0, logits / repetition_penalty, logits * repetition_penalty)
+                    logits = torch.where(seen, penalised, logits)
                 logits = logits / max(temperature, 1e-4)
                 if 0 < top_k < logits.shape[-1]:
                     kth = torch.topk(logits, top_k, dim=-1).values[:, -1:]
                     logits = logits.masked_fill(logits < kth, float("-inf"))
                 probs = torch.softmax(logits, dim=-1)
                 nxt = torch.multinomial(probs, 1, generator=gen)  # (n, 1)
+                if repetition_penalty != 1.0:
+                    if seen is None:
+                        seen = torch.zeros_like(logits, dtype=torch.bool)
+                    seen[torch.arange(n), nxt[:, 0]] = True
                 yield nxt[:, 0].tolist()
                 x = torch.cat([nxt, nxt], 0) if uncond_rows is not None else nxt
 
@@ -170,12 +186,13 @@ class NarratorLM:
     def generate(self, speaker: str = "", to: str = "", emotion: str | None = None, verb: str | None = None,
                  place: str | None = None, context: list[str] | None = None, n: int = 1, seed: int = 0,
                  max_new_tokens: int = 48, temperature: float = 0.9, top_k: int = 50,
-                 guidance: float = 1.0) -> list[str]:
+                 guidance: float = 1.0, repetition_penalty: float = REPETITION_PENALTY) -> list[str]:
         """``n`` raw samples (profanity masked); the same arguments give the same lines."""
         rows, uncond = self._rows(speaker, to, emotion, verb, place, context, n, guidance)
         out: list[list[int]] = [[] for _ in range(n)]
         done = [False] * n
-        for step in self._token_stream(rows, seed, max_new_tokens, temperature, top_k, guidance, uncond):
+        for step in self._token_stream(rows, seed, max_new_tokens, temperature, top_k, guidance, uncond,
+                                       repetition_penalty):
             for i, t in enumerate(step):
                 if not done[i]:
                     if t == self.eos_id:
@@ -189,12 +206,13 @@ class NarratorLM:
     def stream(self, speaker: str = "", to: str = "", emotion: str | None = None, verb: str | None = None,
                place: str | None = None, context: list[str] | None = None, seed: int = 0,
                max_new_tokens: int = 48, temperature: float = 0.9, top_k: int = 50,
-               guidance: float = 1.0) -> Iterator[str]:
+               guidance: float = 1.0, repetition_penalty: float = REPETITION_PENALTY) -> Iterator[str]:
         """The text of one sample, piece by piece, as it is generated (profanity masked per word)."""
         rows, uncond = self._rows(speaker, to, emotion, verb, place, context, 1, guidance)
         ids: list[int] = []
         shown = ""
-        for step in self._token_stream(rows, seed, max_new_tokens, temperature, top_k, guidance, uncond):
+        for step in self._token_stream(rows, seed, max_new_tokens, temperature, top_k, guidance, uncond,
+                                       repetition_penalty):
             if step[0] == self.eos_id:
                 break
             ids.append(step[0])

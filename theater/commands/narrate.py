@@ -33,6 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--guidance", type=float, default=1.0, metavar="G",
                         help="classifier-free guidance scale on the emotion code (default 1: off)")
     parser.add_argument("--temperature", type=float, default=0.9, metavar="T")
+    parser.add_argument("--repetition-penalty", type=float, default=None, metavar="R",
+                        help="penalty on tokens already in the line (default 1.3; 1 turns it off)")
     parser.add_argument("--model", default=None, metavar="DIR", help="model folder (default: the shipped narrator)")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     parser.set_defaults(handler=run)
@@ -50,8 +52,12 @@ def run(args: argparse.Namespace) -> int:
     if args.n < 1 or args.n > 1000:
         raise UsageError("--n must be between 1 and 1000")
     lm = NarratorLM.load(args.model)
+    if args.repetition_penalty is not None and args.repetition_penalty <= 0:
+        raise UsageError("--repetition-penalty must be positive (1 turns it off)")
     kw = dict(speaker=args.speaker, to=args.to, verb=args.verb, place=args.place,
               temperature=args.temperature, guidance=args.guidance)
+    if args.repetition_penalty is not None:
+        kw["repetition_penalty"] = args.repetition_penalty
     if args.rerank:
         from narrative_models.emotion import EmotionModel
         from narrative_models.narrator.render import pick_best
