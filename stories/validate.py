@@ -3,8 +3,6 @@ that can never be reached. Each problem is reported at its place in the file."""
 
 from __future__ import annotations
 
-from typing import Iterator
-
 from stories.schema import Condition, Effect, Story
 from stories.verbs import known_verb_names, story_verbs
 

@@ -105,5 +105,3 @@ def narrator_view(state) -> np.ndarray:
         if status[who] == 0:
             out[k + locations[who]] += share
     return out
-    return np.concatenate([tension, c.target_arc.astype(np.float32),
-                           [min(1.0, state.step / c.length)], fired, crowd]).astype(np.float32)

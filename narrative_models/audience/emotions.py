@@ -97,7 +97,7 @@ def load_reader(kind: str = "auto", path=None, shared: bool = True) -> CachedRea
     process. Raises :class:`stories.errors.ModelError` when ``kind="model"`` and the weights
     cannot be loaded, :class:`stories.errors.UsageError` for an unknown kind.
     """
-    from stories.errors import ModelError, UsageError
+    from stories.errors import UsageError
 
     if kind not in READERS:
         raise UsageError(f"unknown emotion reader {kind!r} — use one of {', '.join(READERS)}")

@@ -292,7 +292,6 @@ def pair_features(pairs: list[RatedPair], stories_dir: str | Path | None = None,
                   scorer=None) -> tuple[np.ndarray, np.ndarray, dict]:
     """Replay both branches of every pair and return their breakdowns (N, K) x 2 and counts
     of skipped pairs by reason."""
-    from drama_env.compiled import CompiledStory
     from narrative_models.audience.branch import ScriptError, branch_from_actions
     from narrative_models.audience.simulated import AudienceScorer
 
