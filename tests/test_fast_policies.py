@@ -88,3 +88,31 @@ def test_an_explicit_optimizer_choice_is_kept():
                 policy_kwargs={"optimizer_kwargs": {"foreach": False}}, device="cpu")
     group = model.policy.optimizer.param_groups[0]
     assert not group["fused"] and group["foreach"] is False
+
+
+def test_the_lean_forward_equals_sb3s():
+    """Same actions, values and log-probabilities as SB3's forward, for the same random state."""
+    from sb3_contrib import MaskablePPO
+    from stable_baselines3 import PPO
+    from sb3_contrib.common.maskable.policies import MaskableActorCriticPolicy
+    from stable_baselines3.common.policies import ActorCriticPolicy
+
+    from agents.training.envs import ManagerVecEnv
+
+    env = ManagerVecEnv(4, "the-orchard-letter", seed=0)
+    obs = torch.as_tensor(env.reset())
+    masks = env.action_masks()
+    for cls, policy, base in ((PPO, FastMlpPolicy, ActorCriticPolicy),
+                              (MaskablePPO, FastMaskableMlpPolicy, MaskableActorCriticPolicy)):
+        model = cls(policy, env, n_steps=16, batch_size=16, seed=0, device="cpu")
+        extra = [{"action_masks": masks}, {}] if cls is MaskablePPO else [{}]
+        for kwargs in extra:
+            for deterministic in (False, True):
+                torch.manual_seed(7)
+                with torch.no_grad():
+                    lean = model.policy(obs, deterministic, **kwargs)
+                torch.manual_seed(7)
+                with torch.no_grad():
+                    stock = base.forward(model.policy, obs, deterministic, **kwargs)
+                for a, b in zip(lean, stock):
+                    assert torch.equal(a, b)
