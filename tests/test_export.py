@@ -21,7 +21,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
@@ -693,14 +692,11 @@ def test_cli_output_folder_is_an_error(tree_file, tmp_path, capsys):
 
 
 # --- size -----------------------------------------------------------------------------------
-def test_a_10000_node_tree_exports_quickly():
-    """A loose sanity bound; ``benchmarks/bench_export.py`` measures the 2 s target."""
+def test_a_10000_node_tree_exports():
+    """Every format handles a 10,000-node tree (``benchmarks/bench_export.py`` measures the
+    2 s target; a test only checks the output, not the time)."""
     tree = random_tree(10_000, 7, bushy=True)
     for fmt in FORMATS:
-        start = time.perf_counter()
         text = export(tree, fmt)
-        elapsed = time.perf_counter() - start
-        assert text and elapsed < 10, f"{fmt}: {elapsed:.1f} s"
-    start = time.perf_counter()
-    select_paths(tree, "all")
-    assert time.perf_counter() - start < 10
+        assert text and len(text) > 10_000, fmt
+    assert select_paths(tree, "all")
