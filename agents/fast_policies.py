@@ -100,12 +100,12 @@ class FastMaskableCategoricalDistribution(_FromLogProbabilities, MaskableCategor
             self._set(self.logits)
             return
         self.masks = torch.as_tensor(masks, dtype=torch.bool, device=self.logits.device).reshape(self.logits.shape)
-        self._set(torch.where(self.masks, self.logits, torch.tensor(_MASKED, dtype=self.logits.dtype)), masked=True)
+        self._set(torch.where(self.masks, self.logits, _MASKED), masked=True)
 
     def entropy(self) -> torch.Tensor:
         p_log_p = self.p * self.log_p
         if self.masks is not None:  # masked actions carry no uncertainty
-            p_log_p = torch.where(self.masks, p_log_p, torch.zeros((), dtype=p_log_p.dtype))
+            p_log_p = torch.where(self.masks, p_log_p, 0.0)
         return -p_log_p.sum(-1)
 
 
