@@ -48,16 +48,26 @@ def _inverse_cdf(p: torch.Tensor) -> torch.Tensor:
 
 
 class _FromLogProbabilities:
-    """What both distributions compute from ``self.log_p`` (the log-softmax of the logits) and
-    ``self.p`` (the probabilities)."""
-
-    log_p: torch.Tensor
-    p: torch.Tensor
+    """What both distributions compute from ``log_p`` (the log-softmax of the logits) and ``p``
+    (the probabilities), each computed on first use: sb3-contrib builds the distribution and
+    then masks it, and only the masked one is ever read."""
 
     def _set(self, logits: torch.Tensor, masked: bool = False) -> None:
-        self.log_p = torch.log_softmax(logits, -1)
-        # exp(log_p) is 3x cheaper than a softmax, but 15x dearer where masked logits sit at -1e8
-        self.p = torch.softmax(logits, -1) if masked else self.log_p.exp()
+        self._logits_in, self._masked = logits, masked
+        self._log_p = self._p = None
+
+    @property
+    def log_p(self) -> torch.Tensor:
+        if self._log_p is None:
+            self._log_p = torch.log_softmax(self._logits_in, -1)
+        return self._log_p
+
+    @property
+    def p(self) -> torch.Tensor:
+        if self._p is None:
+            # exp(log_p) is 3x cheaper than a softmax, but 15x dearer where masked logits sit at -1e8
+            self._p = torch.softmax(self._logits_in, -1) if self._masked else self.log_p.exp()
+        return self._p
 
     @property
     def distribution(self) -> torch.distributions.Categorical:
@@ -150,6 +160,15 @@ def _lean_ready(policy, lean_type) -> bool:
     return policy.share_features_extractor and isinstance(policy.action_dist, lean_type)
 
 
+def _lean_forward(policy, obs: torch.Tensor, deterministic: bool, *masks):
+    """SB3's rollout ``forward`` (actions, values, log-probabilities) through :func:`_direct`;
+    ``masks`` (the maskable policy's ``action_masks``) are applied as the distribution is built."""
+    logits, values = _lean_heads(policy, obs)
+    distribution = policy.action_dist.proba_distribution(logits, *masks)
+    actions = distribution.get_actions(deterministic=deterministic)
+    return actions.reshape((-1, *policy.action_space.shape)), values, distribution.log_prob(actions)
+
+
 class FastMlpPolicy(ActorCriticPolicy):
     """SB3's ``MlpPolicy`` with :class:`FastCategoricalDistribution` for ``Discrete`` actions,
     Adam's fused kernel (the same update in one pass over all parameters) and a rollout
@@ -162,10 +181,7 @@ class FastMlpPolicy(ActorCriticPolicy):
     def forward(self, obs: torch.Tensor, deterministic: bool = False):
         if not _lean_ready(self, FastCategoricalDistribution):
             return super().forward(obs, deterministic)
-        logits, values = _lean_heads(self, obs)
-        distribution = self.action_dist.proba_distribution(logits)
-        actions = distribution.get_actions(deterministic=deterministic)
-        return actions.reshape((-1, *self.action_space.shape)), values, distribution.log_prob(actions)
+        return _lean_forward(self, obs, deterministic)
 
 
 class FastMaskableMlpPolicy(MaskableActorCriticPolicy):
@@ -179,7 +195,4 @@ class FastMaskableMlpPolicy(MaskableActorCriticPolicy):
     def forward(self, obs: torch.Tensor, deterministic: bool = False, action_masks=None):
         if not _lean_ready(self, FastMaskableCategoricalDistribution):
             return super().forward(obs, deterministic, action_masks)
-        logits, values = _lean_heads(self, obs)
-        distribution = self.action_dist.proba_distribution(logits, action_masks)
-        actions = distribution.get_actions(deterministic=deterministic)
-        return actions.reshape((-1, *self.action_space.shape)), values, distribution.log_prob(actions)
+        return _lean_forward(self, obs, deterministic, action_masks)
