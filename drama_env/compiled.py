@@ -304,12 +304,16 @@ class CompiledStory:
     def _actions_by_pair(self) -> tuple[list[int], list[int]]:
         """Character actions grouped by (actor, target), the group of a pair at
         ``actor * (C + 1) + target + 1`` (target -1: no target), so that the legal mask can
-        skip whole groups whose two characters are not together."""
+        skip whole groups whose two characters are not together. Each entry packs what the
+        mask needs of the action into one integer (:func:`pack_pair_action`), so testing it
+        takes one load instead of a chain of dependent ones."""
         C = self.n_characters
         groups: list[list[int]] = [[] for _ in range(C * (C + 1))]
-        for a, (actor, verb, target, _arg) in enumerate(self.actions):
+        for a, (actor, verb, target, arg) in enumerate(self.actions):
             if verb >= 0:
-                groups[actor * (C + 1) + target + 1].append(a)
+                v = self.verbs[verb]
+                groups[actor * (C + 1) + target + 1].append(pack_pair_action(
+                    a, verb, arg, VERB_OP_INDEX[v.op], VERB_ARG_INDEX[v.arg]))
         start = [0]
         for group in groups:
             start.append(start[-1] + len(group))
@@ -408,6 +412,24 @@ class CompiledStory:
     @cached_property
     def _names_to_index(self) -> dict[str, int]:
         return {self.action_name(i): i for i in range(self.n_actions)}
+
+
+# the fields of a packed pair action: (shift, bits)
+PACK_ACTION, PACK_VERB, PACK_ARG, PACK_OP, PACK_KIND = (0, 20), (20, 12), (32, 16), (48, 6), (54, 6)
+
+
+def pack_pair_action(action: int, verb: int, arg: int, op: int, kind: int) -> int:
+    """One integer holding an action's index, verb, argument (+1, so -1 packs), verb op and
+    argument kind (``drama_env.kernels`` unpacks it in the legal mask)."""
+    fields = ((action, PACK_ACTION), (verb, PACK_VERB), (arg + 1, PACK_ARG), (op, PACK_OP),
+              (kind, PACK_KIND))
+    code = 0
+    for value, (shift, bits) in fields:
+        if not 0 <= value < 1 << bits:
+            raise ValueError(f"story too large for the compiled rules: {value} does not fit "
+                             f"{bits} bits")
+        code |= value << shift
+    return code
 
 
 def enumerate_actions(C: int, P: int, O: int, S: int, verb_args: list[str],

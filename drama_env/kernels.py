@@ -14,7 +14,8 @@ from drama_env._jit import leaf, njit
 from drama_env.compiled import (C_AND, C_ALIVE, C_AT, C_BOND, C_DEAD, C_DEPARTED, C_EMO_ABOVE,
                                 C_EMO_BELOW, C_FLAG, C_HAS, C_NOT, C_OR, C_REL_ABOVE, C_REL_BELOW,
                                 C_SECRET_ALL, C_SECRET_FALSE, C_SECRET_KNOWN, C_STEP, C_TENSION,
-                                C_TOGETHER, C_TRUE, E_BOND, E_CLEAR_FLAG, E_DEPART, E_EMO, E_GIVE,
+                                C_TOGETHER, C_TRUE, E_BOND, PACK_ACTION, PACK_ARG,
+                                PACK_KIND, PACK_OP, PACK_VERB, E_CLEAR_FLAG, E_DEPART, E_EMO, E_GIVE,
                                 E_KILL, E_MOVE, E_REL, E_REVEAL, E_SET_FLAG, E_UNBOND, R_ACTOR_EMO,
                                 R_ACTOR_REL, R_BOND, R_NO_BOND, R_TARGET_REL)
 from drama_env.layout import (D_A, D_C, D_E, D_G, D_H, D_K, D_LEN, D_NE, D_NEND, D_O, D_P, D_S, D_V,
@@ -58,6 +59,12 @@ CONFLICT_MEMORY = 0.75    # smoothing of open conflict between beats
 W_CONFLICT, W_STAKES, W_FRUSTRATION, W_AROUSAL = 0.4, 0.25, 0.15, 0.2
 
 MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+# fields of a packed pair action (drama_env.compiled.pack_pair_action)
+ACTION_BITS = (1 << PACK_ACTION[1]) - 1
+VERB_SHIFT, VERB_BITS = PACK_VERB[0], (1 << PACK_VERB[1]) - 1
+ARG_SHIFT, ARG_BITS = PACK_ARG[0], (1 << PACK_ARG[1]) - 1
+OP_SHIFT, OP_BITS = PACK_OP[0], (1 << PACK_OP[1]) - 1
+KIND_SHIFT, KIND_BITS = PACK_KIND[0], (1 << PACK_KIND[1]) - 1
 
 
 # --- randomness: SplitMix64 kept in the state ---------------------------------------------
@@ -152,53 +159,62 @@ def knowers_share(i, L, s, exclude):
 
 
 @leaf
-def goal_satisfaction(f, i, tf, ti, L, g):
-    """How far goal ``g`` is satisfied, in [0, 1]."""
-    owner = ti[L[TI_GOAL_OWNER] + g]
-    kind = ti[L[TI_GOAL_TYPE] + g]
-    x = ti[L[TI_GOAL_ARG] + g]
-    if status(i, L, owner) == DEAD:
-        return 0.0
-    if kind == G_WIN_AFFECTION:
-        return 0.5 + 0.5 * rel(f, L, x, owner, AFFECTION)
-    if kind == G_GAIN_OBJECT:
-        return 1.0 if i[L[I_OWNER] + x] == owner else 0.0
-    if kind == G_KEEP_SECRET:
-        return 1.0 - knowers_share(i, L, x, owner)
-    if kind == G_EXPOSE_SECRET:
-        return knowers_share(i, L, x, owner)
-    if kind == G_HARM:
-        st = status(i, L, x)
-        if st == DEAD:
-            return 1.0
-        if st == DEPARTED:
-            return 0.6
-        return 0.25 * (emo(f, L, x, DISTRESS) + emo(f, L, x, FEAR))
-    if kind == G_PROTECT:
-        st = status(i, L, x)
-        if st == DEAD:
-            return 0.0
-        if st == DEPARTED:
-            return 0.5
-        return 1.0 - 0.25 * (emo(f, L, x, DISTRESS) + emo(f, L, x, FEAR))
-    if kind == G_RECONCILE:
-        return 0.5 + 0.25 * (rel(f, L, owner, x, AFFECTION) + rel(f, L, x, owner, AFFECTION))
-    if kind == G_REACH_PLACE:
-        return 1.0 if active(i, L, owner) and loc(i, L, owner) == x else 0.0
-    if kind == G_FLEE_PLACE:
-        return 0.0 if active(i, L, owner) and loc(i, L, owner) == x else 1.0
-    if kind == G_GAIN_RESPECT:
-        return 0.5 + 0.5 * rel(f, L, x, owner, RESPECT)
-    if kind == G_MARRY:
-        if has_bond(i, L, owner, x, SPOUSE_BIT):
-            return 1.0
-        return 0.25 + 0.25 * rel(f, L, x, owner, AFFECTION)
-    return 1.0  # G_SURVIVE and alive
+def goal_values(f, i, tf, ti, L, out):
+    """How far each goal is satisfied, in [0, 1], into ``out`` (G,).
+
+    One loop with every goal type written out: a call per goal cost more than the goal."""
+    C = L[D_C]
+    st, kn = L[I_STATUS], L[I_KNOW]
+    for g in range(L[D_G]):
+        owner = ti[L[TI_GOAL_OWNER] + g]
+        kind = ti[L[TI_GOAL_TYPE] + g]
+        x = ti[L[TI_GOAL_ARG] + g]
+        value = 1.0  # G_SURVIVE and alive
+        if i[st + owner] == DEAD:
+            value = 0.0
+        elif kind == G_KEEP_SECRET or kind == G_EXPOSE_SECRET:
+            n = 0  # knowers_share(i, L, x, owner), written out
+            k = 0
+            for c in range(C):
+                if c != owner and i[st + c] != DEAD:
+                    n += 1
+                    if i[kn + c * L[D_S] + x] == 1:
+                        k += 1
+            share = k / n if n > 0 else 1.0
+            value = 1.0 - share if kind == G_KEEP_SECRET else share
+        elif kind == G_WIN_AFFECTION:
+            value = 0.5 + 0.5 * rel(f, L, x, owner, AFFECTION)
+        elif kind == G_GAIN_OBJECT:
+            value = 1.0 if i[L[I_OWNER] + x] == owner else 0.0
+        elif kind == G_HARM or kind == G_PROTECT:
+            sx = i[st + x]
+            if sx == DEAD:
+                value = 1.0 if kind == G_HARM else 0.0
+            elif sx == DEPARTED:
+                value = 0.6 if kind == G_HARM else 0.5
+            elif kind == G_HARM:
+                value = 0.25 * (emo(f, L, x, DISTRESS) + emo(f, L, x, FEAR))
+            else:
+                value = 1.0 - 0.25 * (emo(f, L, x, DISTRESS) + emo(f, L, x, FEAR))
+        elif kind == G_RECONCILE:
+            value = 0.5 + 0.25 * (rel(f, L, owner, x, AFFECTION) + rel(f, L, x, owner, AFFECTION))
+        elif kind == G_REACH_PLACE or kind == G_FLEE_PLACE:
+            there = i[st + owner] == PRESENT and i[L[I_LOC] + owner] == x
+            value = 1.0 if there == (kind == G_REACH_PLACE) else 0.0
+        elif kind == G_GAIN_RESPECT:
+            value = 0.5 + 0.5 * rel(f, L, x, owner, RESPECT)
+        elif kind == G_MARRY:
+            if has_bond(i, L, owner, x, SPOUSE_BIT):
+                value = 1.0
+            else:
+                value = 0.25 + 0.25 * rel(f, L, x, owner, AFFECTION)
+        out[g] = value
 
 
 @leaf
-def satisfaction(f, i, tf, ti, L, out):
-    """Weighted goal satisfaction of every character into ``out`` (C,)."""
+def satisfaction_from(tf, ti, L, values, out):
+    """Weighted goal satisfaction of every character into ``out`` (C,), from each goal's
+    value (:func:`goal_values`)."""
     for c in range(L[D_C]):
         out[c] = 0.5  # no goals
     owners, weights = L[TI_GOAL_OWNER], L[TF_GOAL_W]
@@ -209,10 +225,18 @@ def satisfaction(f, i, tf, ti, L, out):
         weight = 0.0
         while g < G and ti[owners + g] == c:
             w = tf[weights + g]
-            total += w * goal_satisfaction(f, i, tf, ti, L, g)
+            total += w * values[g]
             weight += w
             g += 1
         out[c] = total / weight if weight > 0 else 0.5
+
+
+@njit
+def satisfaction(f, i, tf, ti, L, out):
+    """Weighted goal satisfaction of every character into ``out`` (C,)."""
+    values = np.empty(max(1, L[D_G]))
+    goal_values(f, i, tf, ti, L, values)
+    satisfaction_from(tf, ti, L, values, out)
 
 
 @leaf
@@ -375,14 +399,35 @@ def action_legal(f, i, tf, ti, L, a, stack):
     return verb_requirements_met(f, i, tf, ti, L, v, actor, target)
 
 
+@leaf
+def verb_pair_legal(f, i, tf, ti, L, v, op, actor, target):
+    """The tests of :func:`action_legal` that depend on the verb and the two characters but
+    not on the argument: eavesdropping needs a secret to overhear, a bond must not exist yet,
+    and the verb's requirements."""
+    S = L[D_S]
+    if op == OP_EAVESDROP:
+        found = False
+        for s in range(S):
+            if know(i, L, target, s) == 1 and know(i, L, actor, s) != 1:
+                found = True
+        if not found:
+            return False
+    elif op == OP_BOND or op == OP_PROPOSE:
+        bit = ti[L[TI_V_BOND] + v]
+        if bit >= 0 and has_bond(i, L, actor, target, bit) == 1:
+            return False
+    return verb_requirements_met(f, i, tf, ti, L, v, actor, target)
+
+
 @njit
 def legal_mask(f, i, tf, ti, L, mask, first, stop):
     """Fill ``mask[first:stop]`` with the legality of actions ``first..stop-1``.
 
-    The same tests as :func:`action_legal`, written out flat over precomputed presence
-    tables (calls between compiled functions cost more than the tests themselves), and run
-    only over the (actor, target) groups whose two characters are together: most actions
-    of a cast spread over several places fail on that alone.
+    The same tests as :func:`action_legal`, run only over the (actor, target) groups whose
+    two characters are together (most actions of a cast spread over several places fail on
+    that alone). Within a group the actions come verb by verb, so the tests that do not
+    depend on the argument run once per verb, and each action's own tests read its packed
+    entry (:func:`drama_env.compiled.pack_pair_action`).
     """
     C, S = L[D_C], L[D_S]
     mask[:] = False
@@ -394,9 +439,9 @@ def legal_mask(f, i, tf, ti, L, mask, first, stop):
         stack = np.zeros(L[D_K] + 1, dtype=np.bool_)
         for a in range(narrator_first, stop):
             mask[a - first] = action_legal(f, i, tf, ti, L, a, stack)
-    reqs, thr0, rel0, emo0, bo = L[TI_REQ], L[TF_REQ_THR], L[F_REL], L[F_EMO], L[I_BONDS]
-    act0, vop0, varg0, vbond0, rstart0, E = L[TI_ACT], L[TI_V_OP], L[TI_V_ARG], L[TI_V_BOND], L[TI_REQ_START], L[D_E]
     pact0, pstart0 = L[TI_PAIR_ACT], L[TI_PAIR_START]
+    reqs, thr0, rel0, emo0, bo = L[TI_REQ], L[TF_REQ_THR], L[F_REL], L[F_EMO], L[I_BONDS]
+    vbond0, rstart0, E = L[TI_V_BOND], L[TI_REQ_START], L[D_E]
     for actor in range(C):
         if i[st + actor] != PRESENT:
             continue
@@ -405,17 +450,59 @@ def legal_mask(f, i, tf, ti, L, mask, first, stop):
             if target >= 0 and (i[st + target] != PRESENT or i[lc + target] != here):
                 continue
             g = pstart0 + actor * (C + 1) + target + 1
+            run_verb = -1
+            run_ok = False
             for k in range(ti[g], ti[g + 1]):
-                a = ti[pact0 + k]
+                code = ti[pact0 + k]
+                a = code & ACTION_BITS
                 if a < first or a >= stop:
                     continue
-                v, arg = ti[act0 + 4 * a + 1], ti[act0 + 4 * a + 3]
-                op = ti[vop0 + v]
-                kind = ti[varg0 + v]
+                v = (code >> VERB_SHIFT) & VERB_BITS
+                op = (code >> OP_SHIFT) & OP_BITS
+                if v != run_verb:  # verb_pair_legal, written out (a call costs more)
+                    run_verb = v
+                    run_ok = True
+                    if op == OP_EAVESDROP:
+                        run_ok = False
+                        for x in range(S):
+                            if i[kn + target * S + x] == 1 and i[kn + actor * S + x] != 1:
+                                run_ok = True
+                    elif op == OP_BOND or op == OP_PROPOSE:
+                        bit = ti[vbond0 + v]
+                        run_ok = bit < 0 or ((i[bo + actor * C + target] >> bit) & 1) == 0
+                    if run_ok:
+                        for r in range(ti[rstart0 + v], ti[rstart0 + v + 1]):
+                            rk, idx, sign = ti[reqs + 4 * r], ti[reqs + 4 * r + 1], ti[reqs + 4 * r + 2]
+                            t = tf[thr0 + r]
+                            if rk == R_ACTOR_REL or rk == R_TARGET_REL:
+                                if target < 0:
+                                    continue
+                                if rk == R_ACTOR_REL:
+                                    value = f[rel0 + (actor * C + target) * 3 + idx]
+                                else:
+                                    value = f[rel0 + (target * C + actor) * 3 + idx]
+                                if (sign > 0 and value <= t) or (sign < 0 and value >= t):
+                                    run_ok = False
+                            elif rk == R_ACTOR_EMO:
+                                value = f[emo0 + actor * E + idx]
+                                if (sign > 0 and value <= t) or (sign < 0 and value >= t):
+                                    run_ok = False
+                            elif rk == R_BOND:
+                                if target < 0 or ((i[bo + actor * C + target] >> idx) & 1) == 0:
+                                    run_ok = False
+                            elif rk == R_NO_BOND:
+                                if target >= 0 and ((i[bo + actor * C + target] >> idx) & 1) == 1:
+                                    run_ok = False
+                            if not run_ok:
+                                break
+                if not run_ok:
+                    continue
+                arg = ((code >> ARG_SHIFT) & ARG_BITS) - 1
+                kind = (code >> KIND_SHIFT) & KIND_BITS
                 ok = True
-                if kind == ARG_SECRET:
+                if kind == ARG_SECRET:  # & rather than `and`: no branch to mispredict
                     kt = i[kn + target * S + arg]
-                    ok = i[kn + actor * S + arg] == 1 and kt != 1 and not (op == OP_LIE and kt == -1)
+                    ok = (i[kn + actor * S + arg] == 1) & (kt != 1) & ((op != OP_LIE) | (kt != -1))
                 elif kind == ARG_SECRET_ALL:
                     ok = False
                     if i[kn + actor * S + arg] == 1:
@@ -425,44 +512,11 @@ def legal_mask(f, i, tf, ti, L, mask, first, stop):
                                 ok = True
                 elif kind == ARG_OBJECT:
                     owner = i[ow + arg]
-                    ok = not ((op == OP_GIVE and owner != actor) or (op == OP_STEAL and owner != target))
+                    ok = ((op != OP_GIVE) | (owner == actor)) & ((op != OP_STEAL) | (owner == target))
                 elif kind == ARG_PLACE:
-                    ok = i[lc + actor] != arg
+                    ok = here != arg
                 elif kind == ARG_ITEM:
-                    ok = i[ow + arg] == -1 - i[lc + actor]
-                if ok and op == OP_EAVESDROP:
-                    ok = False
-                    for x in range(S):
-                        if i[kn + target * S + x] == 1 and i[kn + actor * S + x] != 1:
-                            ok = True
-                elif ok and (op == OP_BOND or op == OP_PROPOSE):
-                    bit = ti[vbond0 + v]
-                    ok = bit < 0 or ((i[bo + actor * C + target] >> bit) & 1) == 0
-                if ok:
-                    for r in range(ti[rstart0 + v], ti[rstart0 + v + 1]):
-                        rk, idx, sign = ti[reqs + 4 * r], ti[reqs + 4 * r + 1], ti[reqs + 4 * r + 2]
-                        t = tf[thr0 + r]
-                        if rk == R_ACTOR_REL or rk == R_TARGET_REL:
-                            if target < 0:
-                                continue
-                            if rk == R_ACTOR_REL:
-                                value = f[rel0 + (actor * C + target) * 3 + idx]
-                            else:
-                                value = f[rel0 + (target * C + actor) * 3 + idx]
-                            if (sign > 0 and value <= t) or (sign < 0 and value >= t):
-                                ok = False
-                        elif rk == R_ACTOR_EMO:
-                            value = f[emo0 + actor * E + idx]
-                            if (sign > 0 and value <= t) or (sign < 0 and value >= t):
-                                ok = False
-                        elif rk == R_BOND:
-                            if target < 0 or ((i[bo + actor * C + target] >> idx) & 1) == 0:
-                                ok = False
-                        elif rk == R_NO_BOND:
-                            if target >= 0 and ((i[bo + actor * C + target] >> idx) & 1) == 1:
-                                ok = False
-                        if not ok:
-                            break
+                    ok = i[ow + arg] == -1 - here
                 mask[a - first] = ok
 
 
@@ -661,8 +715,10 @@ def apply_action(f, i, tf, ti, L, a, lookahead):
     actor, v, target, arg = ti[base], ti[base + 1], ti[base + 2], ti[base + 3]
     rel_before = f[L[F_REL]:L[F_REL + 1]].copy()
     facts_before = i[L[I_KNOW]:L[I_OWNER + 1]].copy()
+    values = np.empty(max(1, L[D_G]))  # scratch for goal_values
     sat0 = np.empty(C)
-    satisfaction(f, i, tf, ti, L, sat0)
+    goal_values(f, i, tf, ti, L, values)
+    satisfaction_from(tf, ti, L, values, sat0)
     risk0 = np.empty(C)
     for c in range(C):
         risk0[c] = secret_risk(i, tf, L, c)
@@ -776,7 +832,8 @@ def apply_action(f, i, tf, ti, L, a, lookahead):
                     add_rel(f, L, c, actor, d, tf[L[TF_W2A] + v * 3 + d])
     # appraisal by everyone who saw it (and by anyone whose secrets moved)
     sat1 = np.empty(C)
-    satisfaction(f, i, tf, ti, L, sat1)
+    goal_values(f, i, tf, ti, L, values)
+    satisfaction_from(tf, ti, L, values, sat1)
     for c in range(C):
         if status(i, L, c) == DEAD:
             continue
@@ -804,7 +861,8 @@ def apply_action(f, i, tf, ti, L, a, lookahead):
     f[L[F_SCAL] + SF_CONFLICT] = CONFLICT_MEMORY * f[L[F_SCAL] + SF_CONFLICT] * 0.8 + (1 - CONFLICT_MEMORY) * conflict * 1.6
     step = i[L[I_SCAL] + SI_STEP] + 1
     i[L[I_SCAL] + SI_STEP] = step
-    satisfaction(f, i, tf, ti, L, sat1)
+    goal_values(f, i, tf, ti, L, values)
+    satisfaction_from(tf, ti, L, values, sat1)
     if step <= L[D_LEN]:
         f[L[F_TENSION] + step] = compute_tension(f, i, tf, ti, L, sat1)
     h = L[D_H]

@@ -27,6 +27,13 @@ def reset_world(F, I, n, f0, i0, seed, L, tf, ti, pad, masks, obs):
 
 
 @njit
+def reset_worlds(F, I, worlds, seeds, f0, i0, L, tf, ti, pad, masks, obs):
+    """:func:`reset_world` for each of ``worlds`` with the matching seed, in one call."""
+    for k in range(worlds.shape[0]):
+        reset_world(F, I, worlds[k], f0, i0, seeds[k], L, tf, ti, pad, masks, obs)
+
+
+@njit
 def step_world(F, I, tf, ti, L, pad, actions, masks, steps, max_steps, w, climax,
                rewards, terminated, truncated, obs, terms, n):
     """The drama manager's whole step for world ``n``: beat, reward and its terms, end

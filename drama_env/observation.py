@@ -15,7 +15,7 @@ from gymnasium import spaces
 
 from drama_env._jit import njit
 from drama_env.compiled import CompiledStory
-from drama_env.kernels import goal_satisfaction
+from drama_env.kernels import goal_values
 from drama_env.layout import (D_C, D_E, D_G, D_LEN, D_O, D_P, D_S, F_EMO, F_MOOD, F_REL,
                               F_TENSION, I_BONDS, I_KNOW, I_LOC, I_OWNER, I_SCAL, I_STATUS,
                               SI_STEP, TF_ARC)
@@ -144,8 +144,8 @@ def fill_manager_observation(f, i, tf, ti, L, pad, out):
         if owner >= 0:
             out[k + o * Cp + owner] = 1.0
     k += Op * Cp
-    for g in range(G):  # goals
-        out[k + g] = goal_satisfaction(f, i, tf, ti, L, g)
+    if G > 0:  # goals
+        goal_values(f, i, tf, ti, L, out[k:k + G])
     k += Gp
     step = i[L[I_SCAL] + SI_STEP]
     length = L[D_LEN]

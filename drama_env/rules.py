@@ -122,8 +122,9 @@ def goal_satisfaction(state: DramaState) -> np.ndarray:
 def goal_progress(state: DramaState) -> np.ndarray:
     """Satisfaction of each goal separately (G,), in the order of ``compiled.goals``."""
     c = state.compiled
-    return np.array([kernels.goal_satisfaction(state.floats, state.ints, c.tables_f, c.tables_i,
-                                               c.layout, g) for g in range(len(c.goals))])
+    out = np.empty(len(c.goals))
+    kernels.goal_values(state.floats, state.ints, c.tables_f, c.tables_i, c.layout, out)
+    return out
 
 
 def is_over(state: DramaState) -> bool:

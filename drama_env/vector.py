@@ -17,10 +17,13 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
 from drama_env.envs.common import ILLEGAL_PENALTY, compile_story
-from drama_env.manager_step import batch_step, batch_step_threads, reset_world
+from drama_env.manager_step import batch_step, batch_step_threads, reset_worlds
 from drama_env.observation import ManagerObservation, Padding
 from drama_env.reward import TERMS, AudienceArcReward
 from drama_env.state import DramaState
+
+
+SEED_BLOCK = 16  # reset seeds drawn at a time per world
 
 
 class DramaVectorEnv(VectorEnv):
@@ -56,22 +59,38 @@ class DramaVectorEnv(VectorEnv):
         self._steps = np.zeros(num_envs, np.int64)
         self._pending = np.zeros(num_envs, np.bool_)
         self._generators = [np.random.default_rng() for _ in range(num_envs)]
+        # each world's next reset seeds, drawn from its generator a block at a time (the
+        # same numbers one draw at a time would give)
+        self._seed_blocks = np.zeros((num_envs, SEED_BLOCK), np.int64)
+        self._seeds_used = np.full(num_envs, SEED_BLOCK)
         self._obs_buffer = np.zeros((num_envs, self._obs.size), np.float32)
         self._terms = np.zeros((num_envs, len(TERMS)))  # the reward terms (scratch)
 
-    def _reset_one(self, n: int) -> None:
-        seed = int(self._generators[n].integers(0, 2**63))
+    def _next_seeds(self, worlds: np.ndarray) -> np.ndarray:
+        seeds = np.empty(worlds.size, np.int64)
+        for k, n in enumerate(worlds.tolist()):
+            if self._seeds_used[n] == SEED_BLOCK:
+                self._seed_blocks[n] = self._generators[n].integers(0, 2**63, size=SEED_BLOCK)
+                self._seeds_used[n] = 0
+            seeds[k] = self._seed_blocks[n, self._seeds_used[n]]
+            self._seeds_used[n] += 1
+        return seeds
+
+    def _reset_worlds(self, worlds: np.ndarray) -> None:
+        """Start ``worlds`` afresh (state, mask and observation rows), each from its next seed."""
         c = self.compiled
-        reset_world(self.floats, self.ints, n, self._f0, self._i0, np.int64(np.uint64(seed)),
+        worlds = np.asarray(worlds, np.int64)
+        reset_worlds(self.floats, self.ints, worlds, self._next_seeds(worlds), self._f0, self._i0,
                      c.layout, c.tables_f, c.tables_i, self._obs.pad, self.masks, self._obs_buffer)
-        self._steps[n] = 0
+        self._steps[worlds] = 0
 
     def reset(self, *, seed: int | list[int] | None = None, options=None):
         if seed is not None:
             seeds = [seed + k for k in range(self.num_envs)] if isinstance(seed, int) else list(seed)
             self._generators = [np.random.default_rng(s) for s in seeds]
-        for n in range(self.num_envs):
-            self._reset_one(n)
+            self._seeds_used[:] = SEED_BLOCK
+        self._obs_buffer = np.empty_like(self._obs_buffer)
+        self._reset_worlds(np.arange(self.num_envs))
         self._pending[:] = False
         return self._observation(), {"action_mask": self.masks.copy()}
 
@@ -88,8 +107,11 @@ class DramaVectorEnv(VectorEnv):
         terminated = np.zeros(self.num_envs, np.bool_)
         truncated = np.zeros(self.num_envs, np.bool_)
         played = ~self._pending
-        for n in np.flatnonzero(self._pending):  # NEXT_STEP: worlds that ended last step
-            self._reset_one(int(n))
+        # every row of a new observation array is written below (by a step or a reset), so
+        # observations handed out earlier are never overwritten
+        self._obs_buffer = np.empty_like(self._obs_buffer)
+        if self._pending.any():  # NEXT_STEP: worlds that ended last step
+            self._reset_worlds(np.flatnonzero(self._pending))
         self._step_fn(self.floats, self.ints, c.tables_f, c.tables_i, c.layout, self._obs.pad,
                    actions, self.masks, self._steps, self.max_steps, self.reward_fn.weights,
                    c.climax, rewards, terminated, truncated, self._obs_buffer, played,
@@ -97,24 +119,25 @@ class DramaVectorEnv(VectorEnv):
         done = terminated | truncated
         infos: dict = {}
         if self.autoreset_mode == AutoresetMode.SAME_STEP and done.any():
+            ended = np.flatnonzero(done)
+            final = self._obs.views(self._obs_buffer[ended])
             infos["final_obs"] = np.array([None] * self.num_envs, dtype=object)
-            final = self._obs.views(self._obs_buffer.copy())
-            for n in np.flatnonzero(done):
-                infos["final_obs"][n] = {k: v[n] for k, v in final.items()}
-                self._reset_one(int(n))
+            for k, n in enumerate(ended.tolist()):
+                infos["final_obs"][n] = {key: v[k] for key, v in final.items()}
+            self._reset_worlds(ended)
             infos["_final_obs"] = done.copy()
             self._pending[:] = False
         else:
             self._pending = done.copy()
         infos["action_mask"] = self.masks.copy()
-        return self._obs_buffer.copy(), rewards, terminated, truncated, infos
+        return self._obs_buffer, rewards, terminated, truncated, infos
 
     def action_masks(self) -> np.ndarray:
         """(N, A) legal actions of every world (for MaskablePPO through the SB3 adapter)."""
         return self.masks.copy()
 
     def _observation(self) -> dict[str, np.ndarray]:
-        return self._obs.views(self._obs_buffer.copy())
+        return self._obs.views(self._obs_buffer)
 
     def close_extras(self, **kwargs):
         pass

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from drama_env._jit import njit
-from drama_env.kernels import goal_satisfaction
+from drama_env.kernels import goal_values
 from drama_env.layout import (D_C, D_E, D_G, D_LEN, D_O, D_P, D_S, D_V, F_EMO, F_MOOD, F_REL,
                               F_TENSION, I_KNOW, I_LOC, I_MEMORY, I_OWNER, I_SCAL, I_STATUS,
                               SI_STEP, TI_GOAL_OWNER)
@@ -69,10 +69,12 @@ def fill_character_view(f, i, tf, ti, L, c, gmax, out):
     for o in range(O):
         out[k + o] = 1.0 if i[L[I_OWNER] + o] == c else 0.0
     k += O
+    values = np.empty(max(1, L[D_G]))
+    goal_values(f, i, tf, ti, L, values)
     n = 0
     for g in range(L[D_G]):
         if ti[L[TI_GOAL_OWNER] + g] == c and n < gmax:
-            out[k + n] = goal_satisfaction(f, i, tf, ti, L, g)
+            out[k + n] = values[g]
             n += 1
     k += gmax
     for b in range(C):
