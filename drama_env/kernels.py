@@ -11,25 +11,24 @@ from __future__ import annotations
 import numpy as np
 
 from drama_env._jit import leaf, njit
-from drama_env.compiled import (C_AND, C_ALIVE, C_AT, C_BOND, C_DEAD, C_DEPARTED, C_EMO_ABOVE,
+from drama_env.compiled import (C_ALIVE, C_AND, C_AT, C_BOND, C_DEAD, C_DEPARTED, C_EMO_ABOVE,
                                 C_EMO_BELOW, C_FLAG, C_HAS, C_NOT, C_OR, C_REL_ABOVE, C_REL_BELOW,
                                 C_SECRET_ALL, C_SECRET_FALSE, C_SECRET_KNOWN, C_STEP, C_TENSION,
-                                C_TOGETHER, C_TRUE, E_BOND, PACK_ACTION, PACK_ARG,
-                                PACK_KIND, PACK_OP, PACK_VERB, E_CLEAR_FLAG, E_DEPART, E_EMO, E_GIVE,
-                                E_KILL, E_MOVE, E_REL, E_REVEAL, E_SET_FLAG, E_UNBOND, R_ACTOR_EMO,
-                                R_ACTOR_REL, R_BOND, R_NO_BOND, R_TARGET_REL)
-from drama_env.layout import (D_A, D_C, D_E, D_G, D_H, D_K, D_LEN, D_NE, D_NEND, D_O, D_P, D_S, D_V,
-                              F_EMO, F_MOOD, F_REL, F_SCAL, F_TENSION, I_BONDS, I_FIRED, I_FLAGS,
-                              I_KNOW, I_LOC, I_MEMORY, I_OWNER, I_RECENT, I_SCAL, I_STATUS,
-                              SF_BEAT_CONFLICT, SF_CHANGE, SF_CONFLICT, SF_REVERSAL,
-                              SI_ENDING, SI_LAST_ACTION, SI_LAST_ACTOR, SI_LAST_PLACE, SI_RNG,
-                              SI_STEP, SI_TURN, TF_A2T, TF_AEMO, TF_ARC, TF_COND_THR, TF_CONFLICT,
-                              TF_DES, TF_EFF_VAL, TF_EV_TENSION, TF_FEEL, TF_GOAL_W, TF_MOOD0,
-                              TF_PAD, TF_PERS, TF_PRAISE, TF_PROB, TF_REQ_THR, TF_STAKES,
-                              TF_STAND, TF_T2A, TF_TEMO, TF_TRAITS, TF_W2A, TF_WEIGHT, TI_ABOUT,
-                              TI_ACT, TI_COND, TI_COND_START, TI_EFF, TI_EFF_START, TI_EV_PLACE,
-                              TI_EV_REPEAT, TI_GOAL_ARG, TI_GOAL_OWNER, TI_GOAL_TYPE, TI_REQ,
-                              TI_PAIR_ACT, TI_PAIR_START, TI_REQ_START, TI_V_ARG, TI_V_BOND,
+                                C_TOGETHER, C_TRUE, E_BOND, E_CLEAR_FLAG, E_DEPART, E_EMO, E_GIVE,
+                                E_KILL, E_MOVE, E_REL, E_REVEAL, E_SET_FLAG, E_UNBOND, PACK_ACTION,
+                                PACK_ARG, PACK_KIND, PACK_OP, PACK_VERB, R_ACTOR_EMO, R_ACTOR_REL,
+                                R_BOND, R_NO_BOND, R_TARGET_REL)
+from drama_env.layout import (D_A, D_C, D_E, D_G, D_H, D_K, D_LEN, D_NE, D_NEND, D_S, D_V, F_EMO,
+                              F_MOOD, F_REL, F_SCAL, F_TENSION, I_BONDS, I_FIRED, I_FLAGS, I_KNOW,
+                              I_LOC, I_MEMORY, I_OWNER, I_RECENT, I_SCAL, I_STATUS,
+                              SF_BEAT_CONFLICT, SF_CHANGE, SF_CONFLICT, SF_REVERSAL, SI_ENDING,
+                              SI_LAST_ACTION, SI_LAST_ACTOR, SI_LAST_PLACE, SI_RNG, SI_STEP, TF_A2T,
+                              TF_AEMO, TF_COND_THR, TF_CONFLICT, TF_DES, TF_EFF_VAL, TF_EV_TENSION,
+                              TF_FEEL, TF_GOAL_W, TF_MOOD0, TF_PAD, TF_PERS, TF_PRAISE, TF_PROB,
+                              TF_REQ_THR, TF_STAKES, TF_STAND, TF_T2A, TF_TEMO, TF_TRAITS, TF_W2A,
+                              TF_WEIGHT, TI_ACT, TI_COND, TI_COND_START, TI_EFF, TI_EFF_START,
+                              TI_EV_PLACE, TI_EV_REPEAT, TI_GOAL_ARG, TI_GOAL_OWNER, TI_GOAL_TYPE,
+                              TI_PAIR_ACT, TI_PAIR_START, TI_REQ, TI_REQ_START, TI_V_ARG, TI_V_BOND,
                               TI_V_OP)
 
 # status codes (stories.constants)
@@ -250,73 +249,111 @@ def secret_risk(i, tf, L, c):
     return total
 
 
+@leaf
+def secret_risks(i, tf, L, out):
+    """:func:`secret_risk` of every character into ``out`` (C,), counting each secret's
+    knowers once instead of once per character (the same numbers)."""
+    C, S = L[D_C], L[D_S]
+    st, kn, stakes = L[I_STATUS], L[I_KNOW], L[TF_STAKES]
+    for c in range(C):
+        out[c] = 0.0
+    for s in range(S):
+        living = 0
+        knowing = 0
+        for c in range(C):
+            if i[st + c] != DEAD:
+                living += 1
+                if i[kn + c * S + s] == 1:
+                    knowing += 1
+        for c in range(C):
+            stake = tf[stakes + s * C + c]
+            if stake > 0:
+                n = living
+                k = knowing
+                if i[st + c] != DEAD:  # the share among the others
+                    n -= 1
+                    if i[kn + c * S + s] == 1:
+                        k -= 1
+                out[c] += stake * (k / n if n > 0 else 1.0)
+
+
 # --- conditions ----------------------------------------------------------------------------
 @leaf
-def eval_condition(f, i, tf, ti, L, which, stack):
-    """Evaluate condition program ``which`` (endings first, then events); ``stack`` is scratch
-    space of at least the program's length."""
-    start = ti[L[TI_COND_START] + which]
-    stop = ti[L[TI_COND_START] + which + 1]
-    top = 0
+def first_condition_met(f, i, tf, ti, L, first, last, stack):
+    """The first of condition programs ``first..last-1`` (endings first, then events) that
+    holds, or -1; ``stack`` is scratch space of at least a program's length. One loop over
+    the programs: a call per program cost more than most programs."""
     C = L[D_C]
-    for k in range(start, stop):
-        base = L[TI_COND] + 4 * k
-        op, a, b, c = ti[base], ti[base + 1], ti[base + 2], ti[base + 3]
-        t = tf[L[TF_COND_THR] + k]
-        r = False
-        if op == C_AND or op == C_OR:
-            r = op == C_AND
-            for _ in range(a):
+    for which in range(first, last):
+        start = ti[L[TI_COND_START] + which]
+        stop = ti[L[TI_COND_START] + which + 1]
+        top = 0
+        for k in range(start, stop):
+            base = L[TI_COND] + 4 * k
+            op, a, b, c = ti[base], ti[base + 1], ti[base + 2], ti[base + 3]
+            t = tf[L[TF_COND_THR] + k]
+            r = False
+            if op == C_AND or op == C_OR:
+                r = op == C_AND
+                for _ in range(a):
+                    top -= 1
+                    if op == C_AND:
+                        r = r and stack[top]
+                    else:
+                        r = r or stack[top]
+            elif op == C_NOT:
                 top -= 1
-                if op == C_AND:
-                    r = r and stack[top]
-                else:
-                    r = r or stack[top]
-        elif op == C_NOT:
-            top -= 1
-            r = not stack[top]
-        elif op == C_TRUE:
-            r = True
-        elif op == C_SECRET_ALL:  # everyone still in the drama knows it
-            r = True
-            for x in range(C):
-                if status(i, L, x) == PRESENT and know(i, L, x, a) != 1:
-                    r = False
-        elif op == C_SECRET_KNOWN:
-            r = know(i, L, b, a) == 1
-        elif op == C_SECRET_FALSE:
-            r = know(i, L, b, a) == -1
-        elif op == C_REL_ABOVE:
-            r = rel(f, L, a, b, c) > t
-        elif op == C_REL_BELOW:
-            r = rel(f, L, a, b, c) < t
-        elif op == C_EMO_ABOVE:
-            r = emo(f, L, a, b) > t
-        elif op == C_EMO_BELOW:
-            r = emo(f, L, a, b) < t
-        elif op == C_DEAD:
-            r = status(i, L, a) == DEAD
-        elif op == C_DEPARTED:
-            r = status(i, L, a) == DEPARTED
-        elif op == C_ALIVE:
-            r = status(i, L, a) != DEAD
-        elif op == C_AT:
-            r = active(i, L, a) and loc(i, L, a) == b
-        elif op == C_TOGETHER:
-            r = together(i, L, a, b)
-        elif op == C_HAS:
-            r = i[L[I_OWNER] + b] == a
-        elif op == C_BOND:
-            r = has_bond(i, L, a, b, c) == 1
-        elif op == C_FLAG:
-            r = i[L[I_FLAGS] + a] != 0
-        elif op == C_STEP:
-            r = i[L[I_SCAL] + SI_STEP] >= a
-        elif op == C_TENSION:
-            r = f[L[F_TENSION] + i[L[I_SCAL] + SI_STEP]] > t
-        stack[top] = r
-        top += 1
-    return stack[top - 1] if top > 0 else True
+                r = not stack[top]
+            elif op == C_TRUE:
+                r = True
+            elif op == C_SECRET_ALL:  # everyone still in the drama knows it
+                r = True
+                for x in range(C):
+                    if status(i, L, x) == PRESENT and know(i, L, x, a) != 1:
+                        r = False
+            elif op == C_SECRET_KNOWN:
+                r = know(i, L, b, a) == 1
+            elif op == C_SECRET_FALSE:
+                r = know(i, L, b, a) == -1
+            elif op == C_REL_ABOVE:
+                r = rel(f, L, a, b, c) > t
+            elif op == C_REL_BELOW:
+                r = rel(f, L, a, b, c) < t
+            elif op == C_EMO_ABOVE:
+                r = emo(f, L, a, b) > t
+            elif op == C_EMO_BELOW:
+                r = emo(f, L, a, b) < t
+            elif op == C_DEAD:
+                r = status(i, L, a) == DEAD
+            elif op == C_DEPARTED:
+                r = status(i, L, a) == DEPARTED
+            elif op == C_ALIVE:
+                r = status(i, L, a) != DEAD
+            elif op == C_AT:
+                r = active(i, L, a) and loc(i, L, a) == b
+            elif op == C_TOGETHER:
+                r = together(i, L, a, b)
+            elif op == C_HAS:
+                r = i[L[I_OWNER] + b] == a
+            elif op == C_BOND:
+                r = has_bond(i, L, a, b, c) == 1
+            elif op == C_FLAG:
+                r = i[L[I_FLAGS] + a] != 0
+            elif op == C_STEP:
+                r = i[L[I_SCAL] + SI_STEP] >= a
+            elif op == C_TENSION:
+                r = f[L[F_TENSION] + i[L[I_SCAL] + SI_STEP]] > t
+            stack[top] = r
+            top += 1
+        if stack[top - 1] if top > 0 else True:
+            return which
+    return -1
+
+
+@leaf
+def eval_condition(f, i, tf, ti, L, which, stack):
+    """Whether condition program ``which`` holds (see :func:`first_condition_met`)."""
+    return first_condition_met(f, i, tf, ti, L, which, which + 1, stack) == which
 
 
 # --- legality ------------------------------------------------------------------------------
@@ -399,26 +436,6 @@ def action_legal(f, i, tf, ti, L, a, stack):
     return verb_requirements_met(f, i, tf, ti, L, v, actor, target)
 
 
-@leaf
-def verb_pair_legal(f, i, tf, ti, L, v, op, actor, target):
-    """The tests of :func:`action_legal` that depend on the verb and the two characters but
-    not on the argument: eavesdropping needs a secret to overhear, a bond must not exist yet,
-    and the verb's requirements."""
-    S = L[D_S]
-    if op == OP_EAVESDROP:
-        found = False
-        for s in range(S):
-            if know(i, L, target, s) == 1 and know(i, L, actor, s) != 1:
-                found = True
-        if not found:
-            return False
-    elif op == OP_BOND or op == OP_PROPOSE:
-        bit = ti[L[TI_V_BOND] + v]
-        if bit >= 0 and has_bond(i, L, actor, target, bit) == 1:
-            return False
-    return verb_requirements_met(f, i, tf, ti, L, v, actor, target)
-
-
 @njit
 def legal_mask(f, i, tf, ti, L, mask, first, stop):
     """Fill ``mask[first:stop]`` with the legality of actions ``first..stop-1``.
@@ -459,7 +476,7 @@ def legal_mask(f, i, tf, ti, L, mask, first, stop):
                     continue
                 v = (code >> VERB_SHIFT) & VERB_BITS
                 op = (code >> OP_SHIFT) & OP_BITS
-                if v != run_verb:  # verb_pair_legal, written out (a call costs more)
+                if v != run_verb:  # the verb's tests, once per run (written out: a call costs more)
                     run_verb = v
                     run_ok = True
                     if op == OP_EAVESDROP:
@@ -570,7 +587,6 @@ def apply_event_effects(f, i, tf, ti, L, e, place):
 @leaf
 def appraise(f, i, tf, ti, L, observer, actor, target, v, success, d_goal, d_risk):
     """OCC appraisal of one beat by one observer; emotions then move relationships."""
-    E = L[D_E]
     pers = L[TF_PERS] + observer * 5
     neuro = tf[pers + 4]
     extra = tf[pers + 2]
@@ -634,6 +650,8 @@ def appraise(f, i, tf, ti, L, observer, actor, target, v, success, d_goal, d_ris
 def decay_and_mood(f, tf, i, L):
     """Emotions fade; the PAD mood is pulled toward the emotions and back to its default."""
     C, E = L[D_C], L[D_E]
+    # offsets read once: each store to f would otherwise reload them from L
+    emo0, pad0, mood0, default0 = L[F_EMO], L[TF_PAD], L[F_MOOD], L[TF_MOOD0]
     for c in range(C):
         if status(i, L, c) == DEAD:
             continue
@@ -642,17 +660,17 @@ def decay_and_mood(f, tf, i, L):
         ca = 0.0
         cd = 0.0
         for e in range(E):
-            k = L[F_EMO] + c * E + e
+            k = emo0 + c * E + e
             x = f[k] * (1.0 - EMOTION_DECAY)
             if x < 1e-4:  # faded away (and no float denormals, which are slow)
                 x = 0.0
             f[k] = x
             total += x
-            cp += x * tf[L[TF_PAD] + e * 3]
-            ca += x * tf[L[TF_PAD] + e * 3 + 1]
-            cd += x * tf[L[TF_PAD] + e * 3 + 2]
-        m = L[F_MOOD] + c * 3
-        d = L[TF_MOOD0] + c * 3
+            cp += x * tf[pad0 + e * 3]
+            ca += x * tf[pad0 + e * 3 + 1]
+            cd += x * tf[pad0 + e * 3 + 2]
+        m = mood0 + c * 3
+        d = default0 + c * 3
         if total > 1e-6:
             pull = MOOD_PULL * min(1.0, total)
             f[m] += pull * (cp / total - f[m])
@@ -720,8 +738,7 @@ def apply_action(f, i, tf, ti, L, a, lookahead):
     goal_values(f, i, tf, ti, L, values)
     satisfaction_from(tf, ti, L, values, sat0)
     risk0 = np.empty(C)
-    for c in range(C):
-        risk0[c] = secret_risk(i, tf, L, c)
+    secret_risks(i, tf, L, risk0)
     decay_and_mood(f, tf, i, L)
     success = 1
     extra = -1
@@ -834,10 +851,12 @@ def apply_action(f, i, tf, ti, L, a, lookahead):
     sat1 = np.empty(C)
     goal_values(f, i, tf, ti, L, values)
     satisfaction_from(tf, ti, L, values, sat1)
+    risk1 = np.empty(C)
+    secret_risks(i, tf, L, risk1)  # appraisals below move feelings, not knowledge
     for c in range(C):
         if status(i, L, c) == DEAD:
             continue
-        d_risk = secret_risk(i, tf, L, c) - risk0[c]
+        d_risk = risk1[c] - risk0[c]
         saw = (witnesses >> c) & 1
         if saw == 0 and d_risk <= 0:
             continue
@@ -874,10 +893,9 @@ def apply_action(f, i, tf, ti, L, a, lookahead):
     if place >= 0:
         i[L[I_SCAL] + SI_LAST_PLACE] = place
     stack = np.zeros(L[D_K] + 1, dtype=np.bool_)
-    for e in range(L[D_NEND]):
-        if eval_condition(f, i, tf, ti, L, e, stack):
-            i[L[I_SCAL] + SI_ENDING] = e
-            break
+    ending = first_condition_met(f, i, tf, ti, L, 0, L[D_NEND], stack)
+    if ending >= 0:
+        i[L[I_SCAL] + SI_ENDING] = ending
     tension = f[L[F_TENSION] + min(step, L[D_LEN])]
     return success, witnesses, extra, place, step, i[L[I_SCAL] + SI_ENDING], tension
 

@@ -16,6 +16,7 @@ from gymnasium import spaces
 from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
+from drama_env._jit import njit
 from drama_env.envs.common import ILLEGAL_PENALTY, compile_story
 from drama_env.manager_step import batch_step, batch_step_threads, reset_worlds
 from drama_env.observation import ManagerObservation, Padding
@@ -24,6 +25,25 @@ from drama_env.state import DramaState
 
 
 SEED_BLOCK = 16  # reset seeds drawn at a time per world
+
+
+@njit
+def pick_legal(masks, uniforms, out):
+    """``out[n]``: the legal action of world ``n`` at quantile ``uniforms[n]`` of its legal
+    actions (left as it is where none is legal)."""
+    for n in range(masks.shape[0]):
+        count = 0
+        for a in range(masks.shape[1]):
+            count += masks[n, a]
+        if count == 0:
+            continue
+        left = int(uniforms[n] * count)
+        for a in range(masks.shape[1]):
+            if masks[n, a]:
+                if left == 0:
+                    out[n] = a
+                    break
+                left -= 1
 
 
 class DramaVectorEnv(VectorEnv):
@@ -131,6 +151,13 @@ class DramaVectorEnv(VectorEnv):
             self._pending = done.copy()
         infos["action_mask"] = self.masks.copy()
         return self._obs_buffer, rewards, terminated, truncated, infos
+
+    def random_legal_actions(self, rng: np.random.Generator) -> np.ndarray:
+        """(N,) one legal action per world, uniformly at random from ``rng`` (0 for a world
+        with none): a random agent, or exploration, without a Python loop over the masks."""
+        actions = np.zeros(self.num_envs, np.int64)
+        pick_legal(self.masks, rng.random(self.num_envs), actions)
+        return actions
 
     def action_masks(self) -> np.ndarray:
         """(N, A) legal actions of every world (for MaskablePPO through the SB3 adapter)."""

@@ -16,7 +16,7 @@ from stable_baselines3.common.env_checker import check_env as sb3_check_env
 import drama_env  # noqa: F401  (registers the envs)
 from drama_env import characters_v0
 from drama_env.envs.drama_manager import DramaManagerEnv
-from drama_env.vector import DramaVectorEnv
+from drama_env.vector import SEED_BLOCK, DramaVectorEnv
 from stories import shipped_story_names
 
 torch.set_num_threads(1)
@@ -154,6 +154,54 @@ def test_vector_env_equals_single_envs():
             assert (terminated, truncated) == (vterm[k], vtrunc[k])
             assert np.array_equal(info["action_mask"], vinfo["action_mask"][k])
             assert all(np.array_equal(obs[key], vobs[key][k]) for key in obs)
+
+
+def test_vector_env_reset_seeds_match_single_envs_over_many_episodes():
+    # one-beat episodes: every world resets every other step, past a block of drawn seeds
+    n = 3
+    venv = DramaVectorEnv(n, "the-salt-senate", max_steps=1)
+    singles = [DramaManagerEnv("the-salt-senate", max_steps=1) for _ in range(n)]
+    vobs, vinfo = venv.reset(seed=3)
+    starts = [env.reset(seed=3 + k)[0] for k, env in enumerate(singles)]
+    rng = np.random.default_rng(1)
+    for _ in range(2 * SEED_BLOCK + 5):
+        assert all(np.array_equal(start[key], vobs[key][k])
+                   for k, start in enumerate(starts) for key in start)
+        actions = venv.random_legal_actions(rng)
+        vobs, _, _, vtrunc, vinfo = venv.step(actions)  # every world ends
+        for k, env in enumerate(singles):
+            _, _, _, truncated, _ = env.step(int(actions[k]))
+            assert truncated and vtrunc[k]
+        vobs, _, _, _, vinfo = venv.step(np.zeros(n, np.int64))  # the autoreset step
+        starts = [env.reset()[0] for env in singles]
+
+
+@pytest.mark.parametrize("mode", ["next_step", "same_step"])
+def test_vector_env_never_overwrites_returned_observations(mode):
+    venv = DramaVectorEnv(8, "the-orchard-letter", max_steps=3, autoreset_mode=mode)
+    obs, info = venv.reset(seed=0)
+    rng = np.random.default_rng(0)
+    kept = [(obs, {key: value.copy() for key, value in obs.items()})]
+    for _ in range(10):
+        obs, _, _, _, info = venv.step(venv.random_legal_actions(rng))
+        kept.append((obs, {key: value.copy() for key, value in obs.items()}))
+    for returned, copy in kept:
+        assert all(np.array_equal(returned[key], copy[key]) for key in copy)
+
+
+def test_random_legal_actions_are_legal_uniform_and_seeded():
+    venv = DramaVectorEnv(16, "the-seventieth")
+    _, info = venv.reset(seed=0)
+    first = venv.random_legal_actions(np.random.default_rng(5))
+    assert np.array_equal(first, venv.random_legal_actions(np.random.default_rng(5)))
+    assert info["action_mask"][np.arange(16), first].all()
+    legal = np.flatnonzero(info["action_mask"][0])
+    draws = [venv.random_legal_actions(np.random.default_rng(s))[0] for s in range(4000)]
+    counts = np.bincount(draws, minlength=venv.single_action_space.n)[legal]
+    assert counts.min() > 0 and set(draws) <= set(legal.tolist())
+    expected = 4000 / legal.size  # a chi-square test of uniformity at the 0.1 % level
+    chi2 = ((counts - expected) ** 2 / expected).sum()
+    assert chi2 < legal.size - 1 + 3.1 * np.sqrt(2 * (legal.size - 1))
 
 
 @pytest.mark.parametrize("story", STORIES)
