@@ -115,8 +115,9 @@ def fill_manager_observation(f, i, tf, ti, L, pad, out):
     for a in range(C):  # bonds
         for b in range(C):
             bits = i[L[I_BONDS] + a * C + b]
-            for x in range(nb):
-                out[k + (a * Cp + b) * nb + x] = (bits >> x) & 1
+            if bits != 0:  # most pairs have no bond (and out is zeroed)
+                for x in range(nb):
+                    out[k + (a * Cp + b) * nb + x] = (bits >> x) & 1
     k += Cp * Cp * nb
     for a in range(C):  # emotions
         for e in range(E):
