@@ -33,6 +33,13 @@ def reset_worlds(F, I, worlds, seeds, f0, i0, L, tf, ti, pad, masks, obs):
         reset_world(F, I, worlds[k], f0, i0, seeds[k], L, tf, ti, pad, masks, obs)
 
 
+@njit(parallel=True)
+def reset_worlds_threads(F, I, worlds, seeds, f0, i0, L, tf, ti, pad, masks, obs):
+    """:func:`reset_worlds` spread over numba's threads."""
+    for k in prange(worlds.shape[0]):
+        reset_world(F, I, worlds[k], f0, i0, seeds[k], L, tf, ti, pad, masks, obs)
+
+
 @njit
 def step_world(F, I, tf, ti, L, pad, actions, masks, steps, max_steps, w, climax,
                rewards, terminated, truncated, obs, terms, n):

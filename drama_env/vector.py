@@ -16,9 +16,10 @@ from gymnasium import spaces
 from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
-from drama_env._jit import njit
+from drama_env._jit import leaf, njit, prange
 from drama_env.envs.common import ILLEGAL_PENALTY, compile_story
-from drama_env.manager_step import batch_step, batch_step_threads, reset_worlds
+from drama_env.manager_step import (batch_step, batch_step_threads, reset_worlds,
+                                    reset_worlds_threads)
 from drama_env.observation import ManagerObservation, Padding
 from drama_env.reward import TERMS, AudienceArcReward
 from drama_env.state import DramaState
@@ -27,23 +28,34 @@ from drama_env.state import DramaState
 SEED_BLOCK = 16  # reset seeds drawn at a time per world
 
 
-@njit
-def pick_legal(masks, uniforms, out):
+@leaf
+def pick_legal_one(masks, uniforms, out, n):
     """``out[n]``: the legal action of world ``n`` at quantile ``uniforms[n]`` of its legal
     actions (left as it is where none is legal)."""
+    count = 0
+    for a in range(masks.shape[1]):
+        count += masks[n, a]
+    if count == 0:
+        return
+    left = int(uniforms[n] * count)
+    for a in range(masks.shape[1]):
+        if masks[n, a]:
+            if left == 0:
+                out[n] = a
+                return
+            left -= 1
+
+
+@njit
+def pick_legal(masks, uniforms, out):
     for n in range(masks.shape[0]):
-        count = 0
-        for a in range(masks.shape[1]):
-            count += masks[n, a]
-        if count == 0:
-            continue
-        left = int(uniforms[n] * count)
-        for a in range(masks.shape[1]):
-            if masks[n, a]:
-                if left == 0:
-                    out[n] = a
-                    break
-                left -= 1
+        pick_legal_one(masks, uniforms, out, n)
+
+
+@njit(parallel=True)
+def pick_legal_threads(masks, uniforms, out):
+    for n in prange(masks.shape[0]):
+        pick_legal_one(masks, uniforms, out, n)
 
 
 class DramaVectorEnv(VectorEnv):
@@ -66,6 +78,8 @@ class DramaVectorEnv(VectorEnv):
         self.metadata = {"autoreset_mode": self.autoreset_mode}
         self.max_steps = max_steps or 2 * c.length
         self._step_fn = batch_step_threads if threads else batch_step
+        self._reset_fn = reset_worlds_threads if threads else reset_worlds
+        self._pick_fn = pick_legal_threads if threads else pick_legal
         self._obs = ManagerObservation(Padding.of(c))
         self.single_observation_space = self._obs.space
         self.single_action_space = spaces.Discrete(c.n_actions)
@@ -100,8 +114,9 @@ class DramaVectorEnv(VectorEnv):
         """Start ``worlds`` afresh (state, mask and observation rows), each from its next seed."""
         c = self.compiled
         worlds = np.asarray(worlds, np.int64)
-        reset_worlds(self.floats, self.ints, worlds, self._next_seeds(worlds), self._f0, self._i0,
-                     c.layout, c.tables_f, c.tables_i, self._obs.pad, self.masks, self._obs_buffer)
+        self._reset_fn(self.floats, self.ints, worlds, self._next_seeds(worlds), self._f0,
+                       self._i0, c.layout, c.tables_f, c.tables_i, self._obs.pad, self.masks,
+                       self._obs_buffer)
         self._steps[worlds] = 0
 
     def reset(self, *, seed: int | list[int] | None = None, options=None):
@@ -156,7 +171,7 @@ class DramaVectorEnv(VectorEnv):
         """(N,) one legal action per world, uniformly at random from ``rng`` (0 for a world
         with none): a random agent, or exploration, without a Python loop over the masks."""
         actions = np.zeros(self.num_envs, np.int64)
-        pick_legal(self.masks, rng.random(self.num_envs), actions)
+        self._pick_fn(self.masks, rng.random(self.num_envs), actions)
         return actions
 
     def action_masks(self) -> np.ndarray:

@@ -177,6 +177,23 @@ def test_vector_env_reset_seeds_match_single_envs_over_many_episodes():
 
 
 @pytest.mark.parametrize("mode", ["next_step", "same_step"])
+def test_vector_env_threads_give_the_same_trajectories(mode):
+    envs = [DramaVectorEnv(32, "the-seventieth", max_steps=12, autoreset_mode=mode, threads=t)
+            for t in (False, True)]
+    outs = [env.reset(seed=4) for env in envs]
+    rngs = [np.random.default_rng(9), np.random.default_rng(9)]
+    for _ in range(40):
+        actions = [env.random_legal_actions(rng) for env, rng in zip(envs, rngs)]
+        assert np.array_equal(actions[0], actions[1])
+        outs = [env.step(a) for env, a in zip(envs, actions)]
+        (obs, rew, term, trunc, info), (obs2, rew2, term2, trunc2, info2) = outs
+        assert np.array_equal(rew, rew2) and np.array_equal(term, term2)
+        assert np.array_equal(trunc, trunc2)
+        assert np.array_equal(info["action_mask"], info2["action_mask"])
+        assert all(np.array_equal(obs[key], obs2[key]) for key in obs)
+
+
+@pytest.mark.parametrize("mode", ["next_step", "same_step"])
 def test_vector_env_never_overwrites_returned_observations(mode):
     venv = DramaVectorEnv(8, "the-orchard-letter", max_steps=3, autoreset_mode=mode)
     obs, info = venv.reset(seed=0)
