@@ -18,6 +18,7 @@ import numpy as np
 from drama_env import layout as lay
 from stories.constants import (BIG_FIVE, BOND_INDEX, EMOTION_INDEX, EMOTION_PAD, EMOTIONS,
                                GOAL_INDEX, REL_INDEX, VERB_ARG_INDEX, VERB_OP_INDEX)
+from stories.errors import StoryError
 from stories.loader import load_story
 from stories.schema import Condition, Story
 from stories.verbs import story_verbs
@@ -178,7 +179,7 @@ class CompiledStory:
         s = self.story
         C, P, O, S = (len(self.character_ids), len(self.place_ids), len(self.object_ids),
                       len(self.secret_ids))
-        V, E = len(self.verbs), len(EMOTIONS)
+        V = len(self.verbs)
         goals = [(i, g) for i, c in enumerate(s.cast) for g in c.goals]
         self.actions = np.array(self._enumerate_actions(), dtype=np.int64).reshape(-1, 4)
         requirements, req_start = [], [0]
@@ -415,7 +416,8 @@ class CompiledStory:
 
 
 # the fields of a packed pair action: (shift, bits)
-PACK_ACTION, PACK_VERB, PACK_ARG, PACK_OP, PACK_KIND = (0, 20), (20, 12), (32, 16), (48, 6), (54, 6)
+PACK_ACTION, PACK_VERB, PACK_ARG, PACK_OP, PACK_KIND = (0, 24), (24, 10), (34, 16), (50, 6), (56, 6)
+PACK_NAMES = ("actions", "verbs", "places, objects or secrets", "verb ops", "argument kinds")
 
 
 def pack_pair_action(action: int, verb: int, arg: int, op: int, kind: int) -> int:
@@ -424,10 +426,11 @@ def pack_pair_action(action: int, verb: int, arg: int, op: int, kind: int) -> in
     fields = ((action, PACK_ACTION), (verb, PACK_VERB), (arg + 1, PACK_ARG), (op, PACK_OP),
               (kind, PACK_KIND))
     code = 0
-    for value, (shift, bits) in fields:
+    for (value, (shift, bits)), name in zip(fields, PACK_NAMES):
         if not 0 <= value < 1 << bits:
-            raise ValueError(f"story too large for the compiled rules: {value} does not fit "
-                             f"{bits} bits")
+            raise StoryError(None, None, None,
+                             f"the story has too many {name} for the compiled rules "
+                             f"(at most {(1 << bits) - 1})", "split it into smaller stories")
         code |= value << shift
     return code
 

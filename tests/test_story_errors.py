@@ -181,3 +181,11 @@ def test_cli_validate_exit_status_and_message(tmp_path):
     assert failed.returncode == 2
     assert f"{bad}:" in failed.stderr and "unknown character 'zed'" in failed.stderr
     assert "Traceback" not in failed.stderr
+
+
+def test_a_story_too_large_for_the_compiled_rules_is_a_story_error():
+    from drama_env.compiled import PACK_ACTION, pack_pair_action
+
+    assert pack_pair_action(5, 2, -1, 3, 1) != pack_pair_action(5, 2, 0, 3, 1)
+    with pytest.raises(StoryError, match="too many actions .* split it"):
+        pack_pair_action(1 << PACK_ACTION[1], 0, 0, 0, 0)
