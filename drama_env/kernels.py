@@ -585,65 +585,79 @@ def apply_event_effects(f, i, tf, ti, L, e, place):
 
 # --- appraisal, mood, tension --------------------------------------------------------------
 @leaf
-def appraise(f, i, tf, ti, L, observer, actor, target, v, success, d_goal, d_risk):
-    """OCC appraisal of one beat by one observer; emotions then move relationships."""
-    pers = L[TF_PERS] + observer * 5
-    neuro = tf[pers + 4]
-    extra = tf[pers + 2]
-    neg_gain = 0.7 + 0.6 * neuro
-    pos_gain = 0.8 + 0.4 * extra
-    # consequences for the observer's goals: joy / distress, hope / fear
-    if d_goal > 0:
-        add_emo(f, L, observer, JOY, APPRAISAL_GAIN * d_goal * pos_gain)
-        add_emo(f, L, observer, HOPE, 0.5 * APPRAISAL_GAIN * d_goal * pos_gain)
-    elif d_goal < 0:
-        add_emo(f, L, observer, DISTRESS, -APPRAISAL_GAIN * d_goal * neg_gain)
-    if d_risk > 0:
-        add_emo(f, L, observer, FEAR, 1.2 * d_risk * neg_gain)
-        add_emo(f, L, observer, HOPE, -0.5 * d_risk)
-    if v < 0 or actor < 0:
-        return
-    # actions of agents: pride / shame (own), admiration / reproach (others)
-    praise = tf[L[TF_PRAISE] + v] + tf[L[TF_STAND] + observer * L[D_V] + v]
-    if success == 0:
-        praise *= 0.5
-    if observer == actor:
-        consc = tf[pers + 1]
-        if praise > 0:
-            add_emo(f, L, observer, PRIDE, PRAISE_GAIN * praise * 0.6)
+def appraise_all(f, i, tf, ti, L, witnesses, actor, target, v, success, sat0, sat1, risk0,
+                 risk1):
+    """OCC appraisal of one beat by everyone who saw it (bit ``c`` of ``witnesses``) and by
+    anyone whose secrets moved; emotions then move relationships. ``sat0``/``sat1`` and
+    ``risk0``/``risk1``: goal satisfaction and secret risk before and after the beat.
+    One loop over the observers (a call per observer cost more than most appraisals)."""
+    for observer in range(L[D_C]):
+        if status(i, L, observer) == DEAD:
+            continue
+        d_risk = risk1[observer] - risk0[observer]
+        saw = (witnesses >> observer) & 1
+        if saw == 0 and d_risk <= 0:
+            continue
+        d_goal = sat1[observer] - sat0[observer]
+        doer = actor if saw else -1
+        verb = v if saw else -1
+        pers = L[TF_PERS] + observer * 5
+        neuro = tf[pers + 4]
+        extra = tf[pers + 2]
+        neg_gain = 0.7 + 0.6 * neuro
+        pos_gain = 0.8 + 0.4 * extra
+        # consequences for the observer's goals: joy / distress, hope / fear
+        if d_goal > 0:
+            add_emo(f, L, observer, JOY, APPRAISAL_GAIN * d_goal * pos_gain)
+            add_emo(f, L, observer, HOPE, 0.5 * APPRAISAL_GAIN * d_goal * pos_gain)
+        elif d_goal < 0:
+            add_emo(f, L, observer, DISTRESS, -APPRAISAL_GAIN * d_goal * neg_gain)
+        if d_risk > 0:
+            add_emo(f, L, observer, FEAR, 1.2 * d_risk * neg_gain)
+            add_emo(f, L, observer, HOPE, -0.5 * d_risk)
+        if verb < 0 or doer < 0:
+            continue
+        # actions of agents: pride / shame (own), admiration / reproach (others)
+        praise = tf[L[TF_PRAISE] + verb] + tf[L[TF_STAND] + observer * L[D_V] + verb]
+        if success == 0:
+            praise *= 0.5
+        if observer == doer:
+            consc = tf[pers + 1]
+            if praise > 0:
+                add_emo(f, L, observer, PRIDE, PRAISE_GAIN * praise * 0.6)
+            else:
+                add_emo(f, L, observer, SHAME, -PRAISE_GAIN * praise * (0.3 + 0.7 * consc))
+            continue
+        # this beat's admiration (+) or reproach (-) of the doer
+        d_adm = PRAISE_GAIN * praise if praise > 0 else PRAISE_GAIN * praise * neg_gain
+        if d_adm > 0:
+            add_emo(f, L, observer, ADMIRATION, d_adm)
         else:
-            add_emo(f, L, observer, SHAME, -PRAISE_GAIN * praise * (0.3 + 0.7 * consc))
-        return
-    # this beat's admiration (+) or reproach (-) of the actor
-    d_adm = PRAISE_GAIN * praise if praise > 0 else PRAISE_GAIN * praise * neg_gain
-    if d_adm > 0:
-        add_emo(f, L, observer, ADMIRATION, d_adm)
-    else:
-        add_emo(f, L, observer, REPROACH, -d_adm)
-    # compound emotions for the one acted upon, or a witness who cares about them
-    care = 1.0 if observer == target else 0.0
-    if observer != target and target >= 0:
-        care = max(0.0, rel(f, L, observer, target, AFFECTION))
-    des = tf[L[TF_DES] + v] * care * (1.0 if success else 0.5)
-    d_grat = 0.0  # this beat's gratitude (+) or anger (-) toward the actor
-    if des > 0 and praise > 0:
-        d_grat = des * praise * 1.5 + 0.1 * des
-        add_emo(f, L, observer, GRATITUDE, d_grat)
-    if des < 0:
-        d_grat = des * (0.4 + max(0.0, -praise)) * neg_gain
-        add_emo(f, L, observer, ANGER, -d_grat)
-    # the feelings this beat raised about its actor move the relationship with the actor
-    # (emotions are not directed, so the accumulated levels would spill onto others)
-    k = EMOTION_TO_RELATION
-    add_rel(f, L, observer, actor, TRUST, k * d_adm * (0.5 if d_adm > 0 else 1.0))
-    add_rel(f, L, observer, actor, RESPECT, k * d_adm * 0.5)
-    if care > 0:
-        add_rel(f, L, observer, actor, AFFECTION, k * d_grat)
-    a_now = rel(f, L, observer, actor, AFFECTION)
-    if a_now > 0.3:
-        add_emo(f, L, observer, LOVE, 0.15 * (a_now - 0.3))
-    elif a_now < -0.3:
-        add_emo(f, L, observer, HATE, 0.15 * (-0.3 - a_now))
+            add_emo(f, L, observer, REPROACH, -d_adm)
+        # compound emotions for the one acted upon, or a witness who cares about them
+        care = 1.0 if observer == target else 0.0
+        if observer != target and target >= 0:
+            care = max(0.0, rel(f, L, observer, target, AFFECTION))
+        des = tf[L[TF_DES] + verb] * care * (1.0 if success else 0.5)
+        d_grat = 0.0  # this beat's gratitude (+) or anger (-) toward the doer
+        if des > 0 and praise > 0:
+            d_grat = des * praise * 1.5 + 0.1 * des
+            add_emo(f, L, observer, GRATITUDE, d_grat)
+        if des < 0:
+            d_grat = des * (0.4 + max(0.0, -praise)) * neg_gain
+            add_emo(f, L, observer, ANGER, -d_grat)
+        # the feelings this beat raised about its doer move the relationship with the doer
+        # (emotions are not directed, so the accumulated levels would spill onto others)
+        k = EMOTION_TO_RELATION
+        add_rel(f, L, observer, doer, TRUST, k * d_adm * (0.5 if d_adm > 0 else 1.0))
+        add_rel(f, L, observer, doer, RESPECT, k * d_adm * 0.5)
+        if care > 0:
+            add_rel(f, L, observer, doer, AFFECTION, k * d_grat)
+        a_now = rel(f, L, observer, doer, AFFECTION)
+        if a_now > 0.3:
+            add_emo(f, L, observer, LOVE, 0.15 * (a_now - 0.3))
+        elif a_now < -0.3:
+            add_emo(f, L, observer, HATE, 0.15 * (-0.3 - a_now))
 
 
 @leaf
@@ -702,7 +716,14 @@ def compute_tension(f, i, tf, ti, L, sat):
     risk = 0.0
     total_stake = 0.0
     for s in range(L[D_S]):
-        spread = knowers_share(i, L, s, -1)
+        living = 0  # knowers_share(i, L, s, -1), written out
+        knowing = 0
+        for c in range(C):
+            if status(i, L, c) != DEAD:
+                living += 1
+                if know(i, L, c, s) == 1:
+                    knowing += 1
+        spread = knowing / living if living > 0 else 1.0
         open_ = 1.0 if spread < 0.999 else 0.3
         for c in range(C):
             stake = tf[L[TF_STAKES] + s * C + c]
@@ -853,15 +874,7 @@ def apply_action(f, i, tf, ti, L, a, lookahead):
     satisfaction_from(tf, ti, L, values, sat1)
     risk1 = np.empty(C)
     secret_risks(i, tf, L, risk1)  # appraisals below move feelings, not knowledge
-    for c in range(C):
-        if status(i, L, c) == DEAD:
-            continue
-        d_risk = risk1[c] - risk0[c]
-        saw = (witnesses >> c) & 1
-        if saw == 0 and d_risk <= 0:
-            continue
-        appraise(f, i, tf, ti, L, c, actor if saw else -1, target, v if saw else -1,
-                 success, sat1[c] - sat0[c], d_risk)
+    appraise_all(f, i, tf, ti, L, witnesses, actor, target, v, success, sat0, sat1, risk0, risk1)
     if v >= 0 and target >= 0:
         i[L[I_MEMORY] + target * C + actor] = v
     # bookkeeping: what changed, step, tension, recent actions, ending
