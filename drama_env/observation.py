@@ -90,7 +90,12 @@ class ManagerObservation:
 
     def views(self, flat: np.ndarray) -> dict[str, np.ndarray]:
         """Dict of views into ``flat`` (D,) or (N, D) (C-contiguous float32)."""
-        records = flat.view(self._record).reshape(flat.shape[:-1])
+        if flat.flags.c_contiguous and flat.dtype == np.float32:
+            # as a buffer: skips ndarray.view's Python-level safety check of record dtypes
+            records = np.ndarray(flat.shape[:-1], self._record, buffer=flat)
+        else:
+            records = np.ascontiguousarray(flat, np.float32).view(self._record)
+            records = records.reshape(flat.shape[:-1])
         return {key: records[key] for key in self._names}
 
     def fill(self, compiled: CompiledStory, floats: np.ndarray, ints: np.ndarray,
