@@ -191,28 +191,35 @@ def write_folder(tensors: dict[str, torch.Tensor], out: str | Path, training: di
     return out
 
 
-def read_config(folder: str | Path) -> dict:
-    """Check the folder and its config.json; return the config (ModelError naming the fix)."""
-    folder = Path(folder)
+def read_model_config(folder: Path, fmt: str, version: int, kind: str, fix: str) -> dict:
+    """A model folder's config.json, checked — the folder, the file, its JSON, ``format``,
+    ``format_version`` and ``labels`` — or a ModelError naming the place and ``fix``."""
     if not folder.is_dir():
-        raise ModelError(f"{folder}: emotion model folder not found — {_fix(folder)}")
+        raise ModelError(f"{folder}: no such {kind} folder — {fix}")
     path = folder / CONFIG_FILE
     if not path.is_file():
-        raise ModelError(f"{folder}: {CONFIG_FILE} is missing, this is not an emotion model folder — {_fix(folder)}")
+        raise ModelError(f"{folder}: {CONFIG_FILE} is missing, this is not a {kind} folder — {fix}")
     try:
         config = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise ModelError(f"{path}: cannot be read as JSON ({error}) — {_fix(folder)}") from None
-    if not isinstance(config, dict) or config.get("format") != FORMAT:
-        raise ModelError(f"{path}: not a {FORMAT} config — {_fix(folder)}")
-    if config.get("format_version") != FORMAT_VERSION:
-        raise ModelError(
-            f"{path}: format version {config.get('format_version')!r}, this code reads {FORMAT_VERSION} — {_fix(folder)}"
-        )
+        raise ModelError(f"{path}: cannot be read as JSON ({error}) — {fix}") from None
+    if not isinstance(config, dict) or config.get("format") != fmt:
+        raise ModelError(f"{path}: not a {fmt} config — {fix}")
+    if config.get("format_version") != version:
+        raise ModelError(f"{path}: format_version {config.get('format_version')!r}, this code "
+                         f"reads {version} — {fix}")
     if config.get("labels") != list(LABELS):
-        raise ModelError(f"{path}: labels {config.get('labels')!r} differ from {list(LABELS)} — {_fix(folder)}")
+        raise ModelError(f"{path}: labels {config.get('labels')!r} differ from {list(LABELS)} — {fix}")
+    return config
+
+
+def read_config(folder: str | Path) -> dict:
+    """Check the folder and its config.json; return the config (ModelError naming the fix)."""
+    folder = Path(folder)
+    config = read_model_config(folder, FORMAT, FORMAT_VERSION, "emotion model", _fix(folder))
     if config.get("base_sha256") != BASE_SHA256:
-        raise ModelError(f"{path}: trained on another base encoder than {BASE_MODEL_ID} — {_fix(folder)}")
+        raise ModelError(f"{folder / CONFIG_FILE}: trained on another base encoder than "
+                         f"{BASE_MODEL_ID} — {_fix(folder)}")
     return config
 
 

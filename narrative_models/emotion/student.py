@@ -25,6 +25,7 @@ import torch
 from torch import nn
 
 from narrative_models.emotion import EmotionModel
+from narrative_models.emotion.checkpoint import read_model_config
 from narrative_models.emotion.labels import LABELS
 from stories.errors import ModelError
 
@@ -109,22 +110,9 @@ class EmotionStudent(EmotionModel):
 
 def read_config(folder: Path) -> dict:
     """The student's ``config.json``, checked (ModelError naming the folder and the fix)."""
-    if not folder.is_dir():
-        raise ModelError(f"{folder}: no such student folder — {FIX}")
-    for name in (CONFIG_FILE, WEIGHTS_FILE):
-        if not (folder / name).is_file():
-            raise ModelError(f"{folder}: {name} is missing — {FIX}")
-    try:
-        config = json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise ModelError(f"{folder / CONFIG_FILE}: unreadable ({error}) — {FIX}") from None
-    if not isinstance(config, dict) or config.get("format") != FORMAT:
-        raise ModelError(f"{folder / CONFIG_FILE}: not a {FORMAT} folder — {FIX}")
-    if config.get("format_version") != FORMAT_VERSION:
-        raise ModelError(f"{folder / CONFIG_FILE}: format_version {config.get('format_version')!r}, "
-                         f"this code reads {FORMAT_VERSION} — {FIX}")
-    if config.get("labels") != list(LABELS):
-        raise ModelError(f"{folder / CONFIG_FILE}: labels differ from {list(LABELS)} — {FIX}")
+    config = read_model_config(folder, FORMAT, FORMAT_VERSION, "student", FIX)
+    if not (folder / WEIGHTS_FILE).is_file():
+        raise ModelError(f"{folder}: {WEIGHTS_FILE} is missing — {FIX}")
     for key in ("width", "layers", "kernel", "max_length"):
         if not isinstance(config.get(key), int) or config[key] < 1:
             raise ModelError(f"{folder / CONFIG_FILE}: {key!r} must be a positive integer — {FIX}")
