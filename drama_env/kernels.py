@@ -716,14 +716,7 @@ def compute_tension(f, i, tf, ti, L, sat):
     risk = 0.0
     total_stake = 0.0
     for s in range(L[D_S]):
-        living = 0  # knowers_share(i, L, s, -1), written out
-        knowing = 0
-        for c in range(C):
-            if status(i, L, c) != DEAD:
-                living += 1
-                if know(i, L, c, s) == 1:
-                    knowing += 1
-        spread = knowing / living if living > 0 else 1.0
+        spread = knowers_share(i, L, s, -1)
         open_ = 1.0 if spread < 0.999 else 0.3
         for c in range(C):
             stake = tf[L[TF_STAKES] + s * C + c]
