@@ -89,7 +89,12 @@ class ManagerObservation:
                              p.length + 1], dtype=np.int64)
 
     def views(self, flat: np.ndarray) -> dict[str, np.ndarray]:
-        """Dict of views into ``flat`` (D,) or (N, D) (C-contiguous float32)."""
+        """Dict of views into ``flat`` (D,) or (N, D) float32, C-contiguous or the transpose
+        of a C-contiguous (D, N) array (the vector env's layout); anything else is copied."""
+        if flat.ndim == 2 and flat.T.flags.c_contiguous and flat.dtype == np.float32:
+            n = flat.shape[0]
+            return {key: flat[:, a:b].reshape((n,) + shape) for (key, shape, _, _), a, b
+                    in zip(self.keys, self.offsets[:-1].tolist(), self.offsets[1:].tolist())}
         if flat.flags.c_contiguous and flat.dtype == np.float32:
             # as a buffer: skips ndarray.view's Python-level safety check of record dtypes
             records = np.ndarray(flat.shape[:-1], self._record, buffer=flat)

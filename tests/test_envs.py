@@ -131,29 +131,50 @@ def test_render_ansi_shows_script_text():
     assert text.startswith("[1] ") and "\n" in text
 
 
-def test_vector_env_equals_single_envs():
-    n = 4
-    venv = DramaVectorEnv(n, "the-orchard-letter")
-    singles = [DramaManagerEnv("the-orchard-letter") for _ in range(n)]
-    vobs, vinfo = venv.reset(seed=10)
-    for k, env in enumerate(singles):
-        env.reset(seed=10 + k)
-    rng = np.random.default_rng(0)
+def assert_vector_env_equals_single_envs(story, n: int, steps: int, mode: str, seed: int):
+    """N single envs and a vector env of N worlds, fed the same actions (a few of them
+    illegal), give exactly the same observations, rewards, end flags and masks: the vector
+    env runs the batched rules (drama_env.batched), the single env the per-world ones."""
+    venv = DramaVectorEnv(n, story, autoreset_mode=mode, max_steps=40)
+    singles = [DramaManagerEnv(story, max_steps=40) for _ in range(n)]
+    vobs, vinfo = venv.reset(seed=seed)
+    outs = [env.reset(seed=seed + k) for k, env in enumerate(singles)]
+    rng = np.random.default_rng(seed)
     pending = [False] * n
-    for _ in range(150):
-        actions = [int(rng.choice(np.flatnonzero(m))) if m.any() else 0 for m in vinfo["action_mask"]]
+    for step in range(steps):
+        for k, (obs, info) in enumerate(outs):
+            assert np.array_equal(info["action_mask"], vinfo["action_mask"][k]), (step, k)
+            assert all(np.array_equal(obs[key], vobs[key][k]) for key in obs), (step, k)
+        actions = venv.random_legal_actions(rng)
+        actions[rng.random(n) < 0.05] = rng.integers(0, venv.single_action_space.n)
         vobs, vrew, vterm, vtrunc, vinfo = venv.step(actions)
+        outs = []
         for k, env in enumerate(singles):
-            if pending[k]:
+            if pending[k]:  # next_step: this step resets the world
                 obs, info = env.reset()
                 reward, terminated, truncated, pending[k] = 0.0, False, False, False
             else:
-                obs, reward, terminated, truncated, info = env.step(actions[k])
-                pending[k] = terminated or truncated
-            assert reward == pytest.approx(vrew[k], abs=1e-6)
-            assert (terminated, truncated) == (vterm[k], vtrunc[k])
-            assert np.array_equal(info["action_mask"], vinfo["action_mask"][k])
-            assert all(np.array_equal(obs[key], vobs[key][k]) for key in obs)
+                obs, reward, terminated, truncated, info = env.step(int(actions[k]))
+                pending[k] = (terminated or truncated) and mode == "next_step"
+            assert (reward, terminated, truncated) == (vrew[k], vterm[k], vtrunc[k]), (step, k)
+            if (terminated or truncated) and mode == "same_step":
+                final = vinfo["final_obs"][k]
+                assert all(np.array_equal(obs[key], final[key]) for key in obs), (step, k)
+                obs, info = env.reset()
+            outs.append((obs, info))
+
+
+@pytest.mark.parametrize("story", STORIES)
+@pytest.mark.parametrize("mode", ["next_step", "same_step"])
+def test_vector_env_equals_single_envs(story, mode):
+    assert_vector_env_equals_single_envs(story, n=6, steps=120, mode=mode, seed=10)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_vector_env_equals_single_envs_on_generated_stories(seed):
+    mode = ["next_step", "same_step"][seed % 2]
+    assert_vector_env_equals_single_envs(generated_story(seed), n=5, steps=80, mode=mode,
+                                         seed=seed)
 
 
 def test_vector_env_reset_seeds_match_single_envs_over_many_episodes():

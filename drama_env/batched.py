@@ -1,0 +1,1133 @@
+"""The rules for a batch of worlds at once, worlds as the innermost array axis.
+
+:class:`~drama_env.vector.DramaVectorEnv` keeps its worlds transposed: ``FT`` (float fields, N)
+and ``IT`` (int fields, N), the fields placed by the same layout ``L`` as one world's buffers
+(:mod:`drama_env.layout`). A story's structure is the same in every world, so most of a beat —
+emotions fading, goal values, secret risk, tension, endings, the legal mask, the observation —
+is one loop over the worlds per field, with the same control flow for all of them, which the
+compiler turns into vector instructions. What differs from world to world (the action's own
+effects, who witnessed it, their appraisals) runs world by world on the same arrays.
+
+These are the rules of :mod:`drama_env.kernels` written for that layout, expression for
+expression, so they give the same numbers bit for bit (the tests step the vector env beside
+single envs). Every function works on the worlds ``lo..hi-1`` so that threads can share the
+batch; scratch arrays are indexed ``n - u0``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from drama_env._jit import leaf, njit, prange
+from drama_env.compiled import (C_ALIVE, C_AND, C_AT, C_BOND, C_DEAD, C_DEPARTED, C_EMO_ABOVE,
+                                C_EMO_BELOW, C_FLAG, C_HAS, C_NOT, C_OR, C_REL_ABOVE, C_REL_BELOW,
+                                C_SECRET_ALL, C_SECRET_FALSE, C_SECRET_KNOWN, C_STEP, C_TENSION,
+                                C_TOGETHER, C_TRUE, E_BOND, E_CLEAR_FLAG, E_DEPART, E_EMO, E_GIVE,
+                                E_KILL, E_MOVE, E_REL, E_REVEAL, E_SET_FLAG, E_UNBOND, R_ACTOR_EMO,
+                                R_ACTOR_REL, R_BOND, R_NO_BOND)
+from drama_env.kernels import (ACTION_BITS, ADMIRATION, AFFECTION, ANGER, APPRAISAL_GAIN,
+                               ARG_BITS, ARG_ITEM, ARG_OBJECT, ARG_PLACE, ARG_SECRET,
+                               ARG_SECRET_ALL, ARG_SHIFT, BETROTHED_BIT, CONFLICT_MEMORY, DEAD,
+                               DEPARTED, DISTRESS, EMOTION_DECAY, EMOTION_TO_RELATION, FEAR,
+                               G_EXPOSE_SECRET, G_FLEE_PLACE, G_GAIN_OBJECT, G_GAIN_RESPECT,
+                               G_HARM, G_KEEP_SECRET, G_MARRY, G_PROTECT, G_REACH_PLACE,
+                               G_RECONCILE, G_WIN_AFFECTION, GRATITUDE, HATE, HOPE, JOY,
+                               KIND_BITS, KIND_SHIFT, LOVE, MOOD_PULL, MOOD_RETURN, OP_ATTACK,
+                               OP_BITS, OP_BOND, OP_CONFIDE, OP_DEPART, OP_EAVESDROP, OP_GIVE,
+                               OP_LIE, OP_MOVE, OP_PROPOSE, OP_REVEAL, OP_REVEAL_ALL, OP_SHIFT,
+                               OP_STEAL, OP_TAKE, OP_UNBOND, PRAISE_GAIN, PRESENT, PRIDE,
+                               REPROACH, RESPECT, SHAME, SPOUSE_BIT, TRUST, VERB_BITS, VERB_SHIFT,
+                               W_AROUSAL, W_CONFLICT, W_FRUSTRATION, W_STAKES)
+from drama_env.layout import (D_A, D_C, D_E, D_G, D_H, D_K, D_LEN, D_NE, D_NEND, D_O, D_P, D_S, D_V,
+                              F_EMO, F_MOOD, F_REL, F_SCAL, F_TENSION, I_BONDS, I_FIRED, I_FLAGS,
+                              I_KNOW, I_LOC, I_MEMORY, I_OWNER, I_RECENT, I_SCAL, I_STATUS,
+                              SF_BEAT_CONFLICT, SF_CHANGE, SF_CONFLICT, SF_REVERSAL, SI_ENDING,
+                              SI_LAST_ACTION, SI_LAST_ACTOR, SI_LAST_PLACE, SI_RNG, SI_STEP,
+                              TF_A2T, TF_AEMO, TF_ARC, TF_COND_THR, TF_CONFLICT, TF_DES,
+                              TF_EFF_VAL, TF_EV_TENSION, TF_GOAL_W, TF_MOOD0, TF_PAD, TF_PERS,
+                              TF_PRAISE, TF_PROB, TF_REQ_THR, TF_STAKES, TF_STAND, TF_T2A,
+                              TF_TEMO, TF_W2A, TI_ACT, TI_COND, TI_COND_START, TI_EFF,
+                              TI_EFF_START, TI_EV_PLACE, TI_EV_REPEAT, TI_GOAL_ARG, TI_GOAL_OWNER,
+                              TI_GOAL_TYPE, TI_PAIR_ACT, TI_PAIR_START, TI_REQ, TI_REQ_START,
+                              TI_V_BOND, TI_V_OP)
+from drama_env.envs.common import ILLEGAL_PENALTY
+from drama_env.reward import STALL_THRESHOLD
+
+
+# --- one world's fields (column n) -------------------------------------------------------
+@leaf
+def next_uniform(IT, L, n):
+    """:func:`drama_env.kernels.next_uniform` on world ``n``'s stream."""
+    k = L[I_SCAL] + SI_RNG
+    z = np.uint64(IT[k, n]) + np.uint64(0x9E3779B97F4A7C15)
+    IT[k, n] = np.int64(z)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    z = z ^ (z >> np.uint64(31))
+    return float(z >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@leaf
+def rel(FT, L, a, b, d, n):
+    return FT[L[F_REL] + (a * L[D_C] + b) * 3 + d, n]
+
+
+@leaf
+def add_rel(FT, L, a, b, d, delta, n):
+    k = L[F_REL] + (a * L[D_C] + b) * 3 + d
+    FT[k, n] = min(1.0, max(-1.0, FT[k, n] + delta))
+
+
+@leaf
+def emo(FT, L, c, e, n):
+    return FT[L[F_EMO] + c * L[D_E] + e, n]
+
+
+@leaf
+def add_emo(FT, L, c, e, delta, n):
+    k = L[F_EMO] + c * L[D_E] + e
+    FT[k, n] = min(1.0, max(0.0, FT[k, n] + delta))
+
+
+@leaf
+def know(IT, L, c, s, n):
+    return IT[L[I_KNOW] + c * L[D_S] + s, n]
+
+
+@leaf
+def has_bond(IT, L, a, b, bit, n):
+    return (IT[L[I_BONDS] + a * L[D_C] + b, n] >> bit) & 1
+
+
+@leaf
+def set_bond(IT, L, a, b, bit, on, n):
+    k = L[I_BONDS] + a * L[D_C] + b
+    if on:
+        IT[k, n] = IT[k, n] | (1 << bit)
+    else:
+        IT[k, n] = IT[k, n] & ~(1 << bit)
+
+
+@leaf
+def status(IT, L, c, n):
+    return IT[L[I_STATUS] + c, n]
+
+
+@leaf
+def loc(IT, L, c, n):
+    return IT[L[I_LOC] + c, n]
+
+
+@leaf
+def active(IT, L, c, n):
+    return IT[L[I_STATUS] + c, n] == PRESENT
+
+
+@leaf
+def together(IT, L, a, b, n):
+    return active(IT, L, a, n) and active(IT, L, b, n) and loc(IT, L, a, n) == loc(IT, L, b, n)
+
+
+# --- goals and secrets, all worlds -------------------------------------------------------
+@leaf
+def goal_values(FT, IT, ti, L, lo, hi, count, out):
+    """:func:`drama_env.kernels.goal_values` of worlds ``lo..hi-1`` into ``out`` (G, m);
+    ``count`` is (2, m) int scratch."""
+    u0, u1 = np.uint64(lo), np.uint64(hi)  # unsigned: no negative-index checks, so loops vectorize
+    C, S = L[D_C], L[D_S]
+    st, kn, lc, ow, rel0, emo0, E = L[I_STATUS], L[I_KNOW], L[I_LOC], L[I_OWNER], L[F_REL], L[F_EMO], L[D_E]
+    for g in range(L[D_G]):
+        owner = ti[L[TI_GOAL_OWNER] + g]
+        kind = ti[L[TI_GOAL_TYPE] + g]
+        x = ti[L[TI_GOAL_ARG] + g]
+        o = out[g]
+        if kind == G_KEEP_SECRET or kind == G_EXPOSE_SECRET:
+            for n in range(u0, u1):
+                count[0, n - u0] = 0
+                count[1, n - u0] = 0
+            for c in range(C):
+                if c != owner:
+                    for n in range(u0, u1):
+                        alive = IT[st + c, n] != DEAD
+                        count[0, n - u0] += alive
+                        count[1, n - u0] += alive & (IT[kn + c * S + x, n] == 1)
+            keep = kind == G_KEEP_SECRET
+            for n in range(u0, u1):
+                living, knowing = count[0, n - u0], count[1, n - u0]
+                share = knowing / living if living > 0 else 1.0
+                o[n - u0] = 1.0 - share if keep else share
+        elif kind == G_WIN_AFFECTION or kind == G_GAIN_RESPECT:
+            k = rel0 + (x * C + owner) * 3 + (AFFECTION if kind == G_WIN_AFFECTION else RESPECT)
+            for n in range(u0, u1):
+                o[n - u0] = 0.5 + 0.5 * FT[k, n]
+        elif kind == G_GAIN_OBJECT:
+            for n in range(u0, u1):
+                o[n - u0] = 1.0 if IT[ow + x, n] == owner else 0.0
+        elif kind == G_HARM or kind == G_PROTECT:
+            harm = kind == G_HARM
+            for n in range(u0, u1):
+                sx = IT[st + x, n]
+                felt = FT[emo0 + x * E + DISTRESS, n] + FT[emo0 + x * E + FEAR, n]
+                if sx == DEAD:
+                    value = 1.0 if harm else 0.0
+                elif sx == DEPARTED:
+                    value = 0.6 if harm else 0.5
+                elif harm:
+                    value = 0.25 * felt
+                else:
+                    value = 1.0 - 0.25 * felt
+                o[n - u0] = value
+        elif kind == G_RECONCILE:
+            k1, k2 = rel0 + (owner * C + x) * 3 + AFFECTION, rel0 + (x * C + owner) * 3 + AFFECTION
+            for n in range(u0, u1):
+                o[n - u0] = 0.5 + 0.25 * (FT[k1, n] + FT[k2, n])
+        elif kind == G_REACH_PLACE or kind == G_FLEE_PLACE:
+            reach = kind == G_REACH_PLACE
+            for n in range(u0, u1):
+                there = (IT[st + owner, n] == PRESENT) & (IT[lc + owner, n] == x)
+                o[n - u0] = 1.0 if there == reach else 0.0
+        elif kind == G_MARRY:
+            kb, k = L[I_BONDS] + owner * C + x, rel0 + (x * C + owner) * 3 + AFFECTION
+            for n in range(u0, u1):
+                married = (IT[kb, n] >> SPOUSE_BIT) & 1
+                o[n - u0] = 1.0 if married else 0.25 + 0.25 * FT[k, n]
+        else:  # G_SURVIVE
+            for n in range(u0, u1):
+                o[n - u0] = 1.0
+        for n in range(u0, u1):  # nothing counts for the dead
+            if IT[st + owner, n] == DEAD:
+                o[n - u0] = 0.0
+
+
+@leaf
+def satisfaction_from(tf, ti, L, m, values, out):
+    """:func:`drama_env.kernels.satisfaction_from` for ``m`` worlds: (G, m) → (C, m)."""
+    for c in range(L[D_C]):
+        for k in range(m):
+            out[c, k] = 0.5
+    owners, weights = L[TI_GOAL_OWNER], L[TF_GOAL_W]
+    g, G = 0, L[D_G]
+    while g < G:  # goals are stored grouped by owner
+        c = ti[owners + g]
+        first = g
+        weight = 0.0
+        while g < G and ti[owners + g] == c:
+            weight += tf[weights + g]
+            g += 1
+        o = out[c]
+        for k in range(m):
+            o[k] = 0.0
+        for h in range(first, g):
+            w = tf[weights + h]
+            v = values[h]
+            for k in range(m):
+                o[k] += w * v[k]
+        for k in range(m):
+            o[k] = o[k] / weight if weight > 0 else 0.5
+
+
+@leaf
+def secret_risks(IT, tf, L, lo, hi, count, out):
+    """:func:`drama_env.kernels.secret_risks` of worlds ``lo..hi-1`` into ``out`` (C, m)."""
+    u0, u1 = np.uint64(lo), np.uint64(hi)  # unsigned: no negative-index checks, so loops vectorize
+    C, S = L[D_C], L[D_S]
+    st, kn, stakes = L[I_STATUS], L[I_KNOW], L[TF_STAKES]
+    for c in range(C):
+        for n in range(u0, u1):
+            out[c, n - u0] = 0.0
+    for s in range(S):
+        for n in range(u0, u1):
+            count[0, n - u0] = 0
+            count[1, n - u0] = 0
+        for c in range(C):
+            for n in range(u0, u1):
+                alive = IT[st + c, n] != DEAD
+                count[0, n - u0] += alive
+                count[1, n - u0] += alive & (IT[kn + c * S + s, n] == 1)
+        for c in range(C):
+            stake = tf[stakes + s * C + c]
+            if stake > 0:
+                for n in range(u0, u1):
+                    alive = IT[st + c, n] != DEAD
+                    living = count[0, n - u0] - alive
+                    knowing = count[1, n - u0] - (alive & (IT[kn + c * S + s, n] == 1))
+                    out[c, n - u0] += stake * (knowing / living if living > 0 else 1.0)
+
+
+@leaf
+def decay_and_mood(FT, IT, tf, L, lo, hi, sums):
+    """:func:`drama_env.kernels.decay_and_mood` for worlds ``lo..hi-1``; ``sums`` (4, m)."""
+    u0, u1 = np.uint64(lo), np.uint64(hi)  # unsigned: no negative-index checks, so loops vectorize
+    C, E = L[D_C], L[D_E]
+    emo0, pad0, mood0, default0, st = L[F_EMO], L[TF_PAD], L[F_MOOD], L[TF_MOOD0], L[I_STATUS]
+    for c in range(C):
+        for n in range(u0, u1):
+            for j in range(4):
+                sums[j, n - u0] = 0.0
+        for e in range(E):
+            k = emo0 + c * E + e
+            pp, pa, pd = tf[pad0 + e * 3], tf[pad0 + e * 3 + 1], tf[pad0 + e * 3 + 2]
+            for n in range(u0, u1):
+                old = FT[k, n]
+                x = old * (1.0 - EMOTION_DECAY)
+                if x < 1e-4:
+                    x = 0.0
+                alive = IT[st + c, n] != DEAD
+                FT[k, n] = x if alive else old
+                sums[0, n - u0] += x
+                sums[1, n - u0] += x * pp
+                sums[2, n - u0] += x * pa
+                sums[3, n - u0] += x * pd
+        m = mood0 + c * 3
+        d = default0 + c * 3
+        for j in range(3):
+            for n in range(u0, u1):
+                if IT[st + c, n] == DEAD:
+                    continue
+                total = sums[0, n - u0]
+                if total > 1e-6:
+                    pull = MOOD_PULL * min(1.0, total)
+                    FT[m + j, n] += pull * (sums[1 + j, n - u0] / total - FT[m + j, n])
+                FT[m + j, n] += MOOD_RETURN * (tf[d + j] - FT[m + j, n])
+                FT[m + j, n] = min(1.0, max(-1.0, FT[m + j, n]))
+
+
+@leaf
+def tension(FT, IT, tf, L, lo, hi, sat, acc, out):
+    """:func:`drama_env.kernels.compute_tension` of worlds ``lo..hi-1`` into ``out`` (m,)
+    from their satisfaction ``sat`` (C, m); ``acc`` (6, m) scratch."""
+    u0, u1 = np.uint64(lo), np.uint64(hi)  # unsigned: no negative-index checks, so loops vectorize
+    C, S, E = L[D_C], L[D_S], L[D_E]
+    st, lc, kn, emo0, rel0, stakes = L[I_STATUS], L[I_LOC], L[I_KNOW], L[F_EMO], L[F_REL], L[TF_STAKES]
+    m = hi - lo
+    for j in range(6):  # hostility, pairs, arousal, active, risk, total stake
+        for k in range(m):
+            acc[j, k] = 0.0
+    for a in range(C):
+        for n in range(u0, u1):
+            if IT[st + a, n] == PRESENT:
+                acc[2, n - u0] += (0.5 * (FT[emo0 + a * E + ANGER, n] + FT[emo0 + a * E + FEAR, n])
+                                   + 0.25 * FT[emo0 + a * E + HATE, n])
+                acc[3, n - u0] += 1
+        for b in range(C):
+            if b == a:
+                continue
+            k = rel0 + (a * C + b) * 3 + AFFECTION
+            for n in range(u0, u1):
+                if ((IT[st + a, n] == PRESENT) & (IT[st + b, n] == PRESENT)
+                        & (IT[lc + a, n] == IT[lc + b, n])):
+                    acc[0, n - u0] += max(0.0, -FT[k, n])
+                    acc[1, n - u0] += 1
+    for s in range(S):
+        for n in range(u0, u1):
+            living = 0
+            knowing = 0
+            for c in range(C):
+                alive = IT[st + c, n] != DEAD
+                living += alive
+                knowing += alive & (IT[kn + c * S + s, n] == 1)
+            spread = knowing / living if living > 0 else 1.0
+            open_ = 1.0 if spread < 0.999 else 0.3
+            for c in range(C):
+                stake = tf[stakes + s * C + c]
+                if stake > 0 and IT[st + c, n] != DEAD:
+                    acc[4, n - u0] += stake * (0.2 + spread) * open_
+                    acc[5, n - u0] += stake
+    for n in range(u0, u1):
+        k = n - u0
+        pairs = acc[1, k]
+        conflict = FT[L[F_SCAL] + SF_CONFLICT, n] + (0.3 * acc[0, k] / pairs if pairs > 0 else 0.0)
+        risk = acc[4, k] / acc[5, k] if acc[5, k] > 0 else 0.0
+        frustration = 0.0
+        for c in range(C):
+            frustration += 1.0 - sat[c, k]
+        frustration /= C
+        arousal = acc[2, k] / acc[3, k] if acc[3, k] > 0 else 0.0
+        t = (W_CONFLICT * conflict + W_STAKES * risk + W_FRUSTRATION * frustration
+             + W_AROUSAL * min(1.0, 2 * arousal))
+        out[k] = min(1.0, max(0.0, t))
+
+
+# --- conditions, all worlds --------------------------------------------------------------
+@leaf
+def conditions_met(FT, IT, tf, ti, L, first, last, lo, hi, stack, out):
+    """``out[n - u0]``: the first of condition programs ``first..last-1`` that holds in world
+    ``n``, or -1 (:func:`drama_env.kernels.first_condition_met`); ``stack`` (K + 1, m)."""
+    u0, u1 = np.uint64(lo), np.uint64(hi)  # unsigned: no negative-index checks, so loops vectorize
+    C = L[D_C]
+    st, lc, kn, S = L[I_STATUS], L[I_LOC], L[I_KNOW], L[D_S]
+    for n in range(u0, u1):
+        out[n - u0] = -1
+    for which in range(first, last):
+        start = ti[L[TI_COND_START] + which]
+        stop = ti[L[TI_COND_START] + which + 1]
+        top = 0
+        for k in range(start, stop):
+            base = L[TI_COND] + 4 * k
+            op, a, b, c = ti[base], ti[base + 1], ti[base + 2], ti[base + 3]
+            t = tf[L[TF_COND_THR] + k]
+            r = stack[top]
+            if op == C_AND or op == C_OR:
+                for n in range(u0, u1):
+                    x = op == C_AND
+                    for j in range(1, a + 1):
+                        if op == C_AND:
+                            x = x & stack[top - j, n - u0]
+                        else:
+                            x = x | stack[top - j, n - u0]
+                    stack[top - a, n - u0] = x
+                top -= a
+                r = stack[top]
+            elif op == C_NOT:
+                top -= 1
+                r = stack[top]
+                for n in range(u0, u1):
+                    r[n - u0] = not r[n - u0]
+            elif op == C_TRUE:
+                r[:] = True
+            elif op == C_SECRET_ALL:
+                r[:] = True
+                for x in range(C):
+                    for n in range(u0, u1):
+                        if IT[st + x, n] == PRESENT and IT[kn + x * S + a, n] != 1:
+                            r[n - u0] = False
+            elif op == C_SECRET_KNOWN or op == C_SECRET_FALSE:
+                want = 1 if op == C_SECRET_KNOWN else -1
+                for n in range(u0, u1):
+                    r[n - u0] = IT[kn + b * S + a, n] == want
+            elif op == C_REL_ABOVE or op == C_REL_BELOW:
+                k2 = L[F_REL] + (a * C + b) * 3 + c
+                above = op == C_REL_ABOVE
+                for n in range(u0, u1):
+                    r[n - u0] = FT[k2, n] > t if above else FT[k2, n] < t
+            elif op == C_EMO_ABOVE or op == C_EMO_BELOW:
+                k2 = L[F_EMO] + a * L[D_E] + b
+                above = op == C_EMO_ABOVE
+                for n in range(u0, u1):
+                    r[n - u0] = FT[k2, n] > t if above else FT[k2, n] < t
+            elif op == C_DEAD or op == C_DEPARTED:
+                want = DEAD if op == C_DEAD else DEPARTED
+                for n in range(u0, u1):
+                    r[n - u0] = IT[st + a, n] == want
+            elif op == C_ALIVE:
+                for n in range(u0, u1):
+                    r[n - u0] = IT[st + a, n] != DEAD
+            elif op == C_AT:
+                for n in range(u0, u1):
+                    r[n - u0] = (IT[st + a, n] == PRESENT) & (IT[lc + a, n] == b)
+            elif op == C_TOGETHER:
+                for n in range(u0, u1):
+                    r[n - u0] = ((IT[st + a, n] == PRESENT) & (IT[st + b, n] == PRESENT)
+                                 & (IT[lc + a, n] == IT[lc + b, n]))
+            elif op == C_HAS:
+                for n in range(u0, u1):
+                    r[n - u0] = IT[L[I_OWNER] + b, n] == a
+            elif op == C_BOND:
+                for n in range(u0, u1):
+                    r[n - u0] = ((IT[L[I_BONDS] + a * C + b, n] >> c) & 1) == 1
+            elif op == C_FLAG:
+                for n in range(u0, u1):
+                    r[n - u0] = IT[L[I_FLAGS] + a, n] != 0
+            elif op == C_STEP:
+                for n in range(u0, u1):
+                    r[n - u0] = IT[L[I_SCAL] + SI_STEP, n] >= a
+            elif op == C_TENSION:
+                for n in range(u0, u1):
+                    r[n - u0] = FT[L[F_TENSION] + IT[L[I_SCAL] + SI_STEP, n], n] > t
+            else:
+                r[:] = False
+            top += 1
+        for n in range(u0, u1):
+            holds = stack[top - 1, n - u0] if top > 0 else True
+            if holds and out[n - u0] < 0:
+                out[n - u0] = which
+
+
+# --- one world's beat --------------------------------------------------------------------
+@leaf
+def reveal_to(IT, L, s, c, n):
+    IT[L[I_KNOW] + c * L[D_S] + s, n] = 1
+
+
+@leaf
+def event_effects(FT, IT, tf, ti, L, e, place, n):
+    """:func:`drama_env.kernels.apply_event_effects` in world ``n``."""
+    C = L[D_C]
+    for m in range(ti[L[TI_EFF_START] + e], ti[L[TI_EFF_START] + e + 1]):
+        base = L[TI_EFF] + 4 * m
+        op, a, b, c = ti[base], ti[base + 1], ti[base + 2], ti[base + 3]
+        val = tf[L[TF_EFF_VAL] + m]
+        if op == E_MOVE:
+            if active(IT, L, a, n):
+                IT[L[I_LOC] + a, n] = b
+        elif op == E_REL:
+            add_rel(FT, L, a, b, c, val, n)
+        elif op == E_EMO or op == E_REVEAL:
+            who = a if op == E_EMO else b
+            for x in range(C):
+                if who >= 0 and x != who:
+                    continue
+                if status(IT, L, x, n) == DEAD:
+                    continue
+                if who == -1 and not (active(IT, L, x, n) and loc(IT, L, x, n) == place):
+                    continue
+                if op == E_EMO:
+                    add_emo(FT, L, x, b, val, n)
+                else:
+                    reveal_to(IT, L, a, x, n)
+        elif op == E_GIVE:
+            IT[L[I_OWNER] + a, n] = b
+        elif op == E_SET_FLAG:
+            IT[L[I_FLAGS] + a, n] = 1
+        elif op == E_CLEAR_FLAG:
+            IT[L[I_FLAGS] + a, n] = 0
+        elif op == E_KILL:
+            IT[L[I_STATUS] + a, n] = DEAD
+        elif op == E_DEPART:
+            if status(IT, L, a, n) == PRESENT:
+                IT[L[I_STATUS] + a, n] = DEPARTED
+        elif op == E_BOND or op == E_UNBOND:
+            set_bond(IT, L, a, b, c, op == E_BOND, n)
+
+
+@leaf
+def action_effects(FT, IT, tf, ti, L, a, n):
+    """The effects of action ``a`` in world ``n`` and who witnessed it, as in
+    :func:`drama_env.kernels.apply_action`; returns ``(success, witnesses, conflict, place)``."""
+    C = L[D_C]
+    base = L[TI_ACT] + 4 * a
+    actor, v, target, arg = ti[base], ti[base + 1], ti[base + 2], ti[base + 3]
+    success = 1
+    extra = -1
+    conflict = 0.0
+    if v < 0:  # narrator event
+        place = ti[L[TI_EV_PLACE] + arg]
+        if place < 0:
+            place = IT[L[I_SCAL] + SI_LAST_PLACE, n]
+        event_effects(FT, IT, tf, ti, L, arg, place, n)
+        IT[L[I_FIRED] + arg, n] += 1
+        conflict = tf[L[TF_EV_TENSION] + arg]
+    else:
+        place = loc(IT, L, actor, n)
+        op = ti[L[TI_V_OP] + v]
+        p = tf[L[TF_PROB] + v]
+        u = next_uniform(IT, L, n)
+        conflict = tf[L[TF_CONFLICT] + v]
+        if op == OP_CONFIDE or op == OP_REVEAL:
+            reveal_to(IT, L, arg, target, n)
+        elif op == OP_REVEAL_ALL:
+            for c in range(C):
+                if together(IT, L, actor, c, n):
+                    reveal_to(IT, L, arg, c, n)
+        elif op == OP_LIE:
+            chance = p * (0.45 + 0.55 * max(0.0, rel(FT, L, target, actor, TRUST, n)))
+            if u < chance:
+                IT[L[I_KNOW] + target * L[D_S] + arg, n] = -1
+            else:
+                success = 0
+                add_rel(FT, L, target, actor, TRUST, -0.25, n)
+                add_emo(FT, L, target, ANGER, 0.2, n)
+                conflict = 0.6
+        elif op == OP_EAVESDROP:
+            if u < p:
+                for s in range(L[D_S]):
+                    if extra < 0 and know(IT, L, target, s, n) == 1 and know(IT, L, actor, s, n) != 1:
+                        extra = s
+                reveal_to(IT, L, extra, actor, n)
+            else:
+                success = 0
+                add_rel(FT, L, target, actor, TRUST, -0.2, n)
+                add_emo(FT, L, target, ANGER, 0.15, n)
+                conflict = 0.5
+        elif op == OP_GIVE:
+            IT[L[I_OWNER] + arg, n] = target
+        elif op == OP_STEAL:
+            if u < p:
+                IT[L[I_OWNER] + arg, n] = actor
+            else:
+                success = 0
+                conflict = 0.8
+        elif op == OP_MOVE:
+            IT[L[I_LOC] + actor, n] = arg
+        elif op == OP_TAKE:
+            IT[L[I_OWNER] + arg, n] = actor
+        elif op == OP_ATTACK:
+            chance = (p * (0.6 + emo(FT, L, actor, ANGER, n))
+                      * (1.2 - 0.4 * emo(FT, L, target, FEAR, n)))
+            if u < chance:
+                IT[L[I_STATUS] + target, n] = DEAD
+            else:
+                success = 0
+        elif op == OP_BOND:
+            bit = ti[L[TI_V_BOND] + v]
+            set_bond(IT, L, actor, target, bit, True, n)
+            set_bond(IT, L, target, actor, bit, True, n)
+        elif op == OP_UNBOND:
+            bit = ti[L[TI_V_BOND] + v]
+            set_bond(IT, L, actor, target, bit, False, n)
+            set_bond(IT, L, target, actor, bit, False, n)
+        elif op == OP_PROPOSE:
+            accept = rel(FT, L, target, actor, AFFECTION, n) + 0.3 * rel(FT, L, target, actor, TRUST, n)
+            if accept > 0.55:
+                bit = ti[L[TI_V_BOND] + v]
+                set_bond(IT, L, actor, target, bit, True, n)
+                set_bond(IT, L, target, actor, bit, True, n)
+                set_bond(IT, L, actor, target, BETROTHED_BIT, False, n)
+                set_bond(IT, L, target, actor, BETROTHED_BIT, False, n)
+            else:
+                success = 0
+                add_emo(FT, L, actor, DISTRESS, 0.3, n)
+                add_emo(FT, L, actor, SHAME, 0.2, n)
+                conflict = 0.5
+        elif op == OP_DEPART:
+            IT[L[I_STATUS] + actor, n] = DEPARTED
+        scale = 1.0 if success else 0.4
+        if target >= 0:
+            for d in range(3):
+                add_rel(FT, L, actor, target, d, scale * tf[L[TF_A2T] + v * 3 + d], n)
+                if success or op == OP_ATTACK or op == OP_STEAL:
+                    add_rel(FT, L, target, actor, d, tf[L[TF_T2A] + v * 3 + d], n)
+            for e in range(L[D_E]):
+                add_emo(FT, L, target, e, scale * tf[L[TF_TEMO] + v * L[D_E] + e], n)
+        for e in range(L[D_E]):
+            add_emo(FT, L, actor, e, tf[L[TF_AEMO] + v * L[D_E] + e], n)
+    witnesses = 0
+    for c in range(C):
+        if status(IT, L, c, n) == DEAD and c != target:
+            continue
+        if c == actor or c == target:
+            witnesses |= 1 << c
+        elif active(IT, L, c, n) and loc(IT, L, c, n) == place:
+            witnesses |= 1 << c
+            if v >= 0:
+                IT[L[I_MEMORY] + c * C + actor, n] = v
+                for d in range(3):
+                    add_rel(FT, L, c, actor, d, tf[L[TF_W2A] + v * 3 + d], n)
+    return success, witnesses, conflict, place
+
+
+@leaf
+def appraise(FT, IT, tf, ti, L, a, success, witnesses, k, sat0, sat1, risk0, risk1, n):
+    """:func:`drama_env.kernels.appraise_all` in world ``n`` (its column ``k`` of the
+    satisfaction and risk arrays), then the target's memory of the action."""
+    C = L[D_C]
+    base = L[TI_ACT] + 4 * a
+    actor, v, target = ti[base], ti[base + 1], ti[base + 2]
+    for observer in range(C):
+        if status(IT, L, observer, n) == DEAD:
+            continue
+        d_risk = risk1[observer, k] - risk0[observer, k]
+        saw = (witnesses >> observer) & 1
+        if saw == 0 and d_risk <= 0:
+            continue
+        d_goal = sat1[observer, k] - sat0[observer, k]
+        doer = actor if saw else -1
+        verb = v if saw else -1
+        pers = L[TF_PERS] + observer * 5
+        neuro = tf[pers + 4]
+        extra = tf[pers + 2]
+        neg_gain = 0.7 + 0.6 * neuro
+        pos_gain = 0.8 + 0.4 * extra
+        if d_goal > 0:
+            add_emo(FT, L, observer, JOY, APPRAISAL_GAIN * d_goal * pos_gain, n)
+            add_emo(FT, L, observer, HOPE, 0.5 * APPRAISAL_GAIN * d_goal * pos_gain, n)
+        elif d_goal < 0:
+            add_emo(FT, L, observer, DISTRESS, -APPRAISAL_GAIN * d_goal * neg_gain, n)
+        if d_risk > 0:
+            add_emo(FT, L, observer, FEAR, 1.2 * d_risk * neg_gain, n)
+            add_emo(FT, L, observer, HOPE, -0.5 * d_risk, n)
+        if verb < 0 or doer < 0:
+            continue
+        praise = tf[L[TF_PRAISE] + verb] + tf[L[TF_STAND] + observer * L[D_V] + verb]
+        if success == 0:
+            praise *= 0.5
+        if observer == doer:
+            consc = tf[pers + 1]
+            if praise > 0:
+                add_emo(FT, L, observer, PRIDE, PRAISE_GAIN * praise * 0.6, n)
+            else:
+                add_emo(FT, L, observer, SHAME, -PRAISE_GAIN * praise * (0.3 + 0.7 * consc), n)
+            continue
+        d_adm = PRAISE_GAIN * praise if praise > 0 else PRAISE_GAIN * praise * neg_gain
+        if d_adm > 0:
+            add_emo(FT, L, observer, ADMIRATION, d_adm, n)
+        else:
+            add_emo(FT, L, observer, REPROACH, -d_adm, n)
+        care = 1.0 if observer == target else 0.0
+        if observer != target and target >= 0:
+            care = max(0.0, rel(FT, L, observer, target, AFFECTION, n))
+        des = tf[L[TF_DES] + verb] * care * (1.0 if success else 0.5)
+        d_grat = 0.0
+        if des > 0 and praise > 0:
+            d_grat = des * praise * 1.5 + 0.1 * des
+            add_emo(FT, L, observer, GRATITUDE, d_grat, n)
+        if des < 0:
+            d_grat = des * (0.4 + max(0.0, -praise)) * neg_gain
+            add_emo(FT, L, observer, ANGER, -d_grat, n)
+        q = EMOTION_TO_RELATION
+        add_rel(FT, L, observer, doer, TRUST, q * d_adm * (0.5 if d_adm > 0 else 1.0), n)
+        add_rel(FT, L, observer, doer, RESPECT, q * d_adm * 0.5, n)
+        if care > 0:
+            add_rel(FT, L, observer, doer, AFFECTION, q * d_grat, n)
+        a_now = rel(FT, L, observer, doer, AFFECTION, n)
+        if a_now > 0.3:
+            add_emo(FT, L, observer, LOVE, 0.15 * (a_now - 0.3), n)
+        elif a_now < -0.3:
+            add_emo(FT, L, observer, HATE, 0.15 * (-0.3 - a_now), n)
+    if v >= 0 and target >= 0:
+        IT[L[I_MEMORY] + target * C + actor, n] = v
+
+
+# --- the beat, all worlds ----------------------------------------------------------------
+@njit
+def play_beats(FT, IT, tf, ti, L, actions, live, lo, hi):
+    """Play ``actions[n]`` in every world ``n`` of ``lo..hi-1`` with ``live[n - u0]`` (the
+    others are left exactly as they were): :func:`drama_env.kernels.apply_action`."""
+    u0, u1 = np.uint64(lo), np.uint64(hi)  # unsigned: no negative-index checks, so loops vectorize
+    C, G, m = L[D_C], max(1, L[D_G]), hi - lo
+    r0, r1, k0, k1 = L[F_REL], L[F_REL + 1], L[I_KNOW], L[I_OWNER + 1]
+    idle = np.flatnonzero(~live) + lo  # worlds to leave as they are: saved, then restored
+    kept_f = np.empty((FT.shape[0], idle.size), FT.dtype)
+    kept_i = np.empty((IT.shape[0], idle.size), IT.dtype)
+    for j in range(idle.size):
+        kept_f[:, j] = FT[:, idle[j]]
+        kept_i[:, j] = IT[:, idle[j]]
+    rel_before = FT[r0:r1, lo:hi].copy()
+    facts_before = IT[k0:k1, lo:hi].copy()
+    count = np.empty((2, m), np.int64)
+    values = np.empty((G, m))
+    sat0, sat1 = np.empty((C, m)), np.empty((C, m))
+    risk0, risk1 = np.empty((C, m)), np.empty((C, m))
+    goal_values(FT, IT, ti, L, lo, hi, count, values)
+    satisfaction_from(tf, ti, L, m, values, sat0)
+    secret_risks(IT, tf, L, lo, hi, count, risk0)
+    sums = np.empty((4, m))
+    decay_and_mood(FT, IT, tf, L, lo, hi, sums)
+    success = np.zeros(m, np.int64)
+    witnesses = np.zeros(m, np.int64)
+    conflict = np.zeros(m)
+    place = np.full(m, -1, np.int64)
+    for n in range(u0, u1):
+        if live[n - u0]:
+            success[n - u0], witnesses[n - u0], conflict[n - u0], place[n - u0] = action_effects(
+                FT, IT, tf, ti, L, actions[n], n)
+    goal_values(FT, IT, ti, L, lo, hi, count, values)
+    satisfaction_from(tf, ti, L, m, values, sat1)
+    secret_risks(IT, tf, L, lo, hi, count, risk1)
+    for n in range(u0, u1):
+        if live[n - u0]:
+            appraise(FT, IT, tf, ti, L, actions[n], success[n - u0], witnesses[n - u0], n - u0,
+                     sat0, sat1, risk0, risk1, n)
+    scal = L[F_SCAL]
+    for n in range(u0, u1):  # what changed
+        k = n - u0
+        reversal = 0.0
+        for c in range(C):
+            reversal = max(reversal, abs(sat1[c, k] - sat0[c, k]))
+        FT[scal + SF_REVERSAL, n] = reversal
+    change = sums[0]
+    change[:] = 0.0
+    for j in range(r1 - r0):
+        for n in range(u0, u1):
+            change[n - u0] += abs(FT[r0 + j, n] - rel_before[j, n - u0])
+    for j in range(k1 - k0):
+        for n in range(u0, u1):
+            if IT[k0 + j, n] != facts_before[j, n - u0]:
+                change[n - u0] += 0.25
+    for n in range(u0, u1):
+        k = n - u0
+        FT[scal + SF_BEAT_CONFLICT, n] = conflict[k]
+        FT[scal + SF_CHANGE, n] = change[k]
+        FT[scal + SF_CONFLICT, n] = (CONFLICT_MEMORY * FT[scal + SF_CONFLICT, n] * 0.8
+                                     + (1 - CONFLICT_MEMORY) * conflict[k] * 1.6)
+        IT[L[I_SCAL] + SI_STEP, n] += 1
+    goal_values(FT, IT, ti, L, lo, hi, count, values)
+    satisfaction_from(tf, ti, L, m, values, sat1)
+    t = sums[1]
+    tension(FT, IT, tf, L, lo, hi, sat1, np.empty((6, m)), t)
+    h0, last = L[I_RECENT], L[I_SCAL]
+    for n in range(u0, u1):
+        k = n - u0
+        step = IT[last + SI_STEP, n]
+        if step <= L[D_LEN]:
+            FT[L[F_TENSION] + step, n] = t[k]
+        for j in range(L[D_H] - 1, 0, -1):
+            IT[h0 + j, n] = IT[h0 + j - 1, n]
+        a = actions[n] if live[k] else 0
+        IT[h0, n] = a
+        IT[last + SI_LAST_ACTION, n] = a
+        IT[last + SI_LAST_ACTOR, n] = ti[L[TI_ACT] + 4 * a]
+        if place[k] >= 0:
+            IT[last + SI_LAST_PLACE, n] = place[k]
+    ending = count[0]
+    conditions_met(FT, IT, tf, ti, L, 0, L[D_NEND], lo, hi,
+                   np.empty((L[D_K] + 1, m), np.bool_), ending)
+    for n in range(u0, u1):
+        if ending[n - u0] >= 0:
+            IT[last + SI_ENDING, n] = ending[n - u0]
+    for j in range(idle.size):
+        FT[:, idle[j]] = kept_f[:, j]
+        IT[:, idle[j]] = kept_i[:, j]
+
+
+# --- legality, all worlds ----------------------------------------------------------------
+@leaf
+def verb_tests(FT, IT, tf, ti, L, v, op, actor, target, lo, hi, run):
+    """AND into ``run`` (m,) the tests of verb ``v`` for this pair that do not depend on the
+    argument (requirements, bond, something to overhear), for worlds ``lo..hi-1``."""
+    u0, u1 = np.uint64(lo), np.uint64(hi)  # unsigned: no negative-index checks, so loops vectorize
+    C, S, E = L[D_C], L[D_S], L[D_E]
+    kn, bo = L[I_KNOW], L[I_BONDS]
+    if op == OP_EAVESDROP:
+        for n in range(u0, u1):
+            found = False
+            for x in range(S):
+                found |= (IT[kn + target * S + x, n] == 1) & (IT[kn + actor * S + x, n] != 1)
+            run[n - u0] &= found
+    elif (op == OP_BOND or op == OP_PROPOSE) and ti[L[TI_V_BOND] + v] >= 0:
+        bit, kb = ti[L[TI_V_BOND] + v], bo + actor * C + target
+        for n in range(u0, u1):
+            run[n - u0] &= ((IT[kb, n] >> bit) & 1) == 0
+    for r in range(ti[L[TI_REQ_START] + v], ti[L[TI_REQ_START] + v + 1]):
+        base = L[TI_REQ] + 4 * r
+        kind, idx, sign, t = ti[base], ti[base + 1], ti[base + 2], tf[L[TF_REQ_THR] + r]
+        if kind == R_BOND or kind == R_NO_BOND:
+            if target < 0:
+                if kind == R_BOND:
+                    run[:] = False
+                continue
+            kb, want = bo + actor * C + target, 1 if kind == R_BOND else 0
+            for n in range(u0, u1):
+                run[n - u0] &= ((IT[kb, n] >> idx) & 1) == want
+            continue
+        if kind == R_ACTOR_EMO:
+            k = L[F_EMO] + actor * E + idx
+        elif target < 0:
+            continue
+        elif kind == R_ACTOR_REL:
+            k = L[F_REL] + (actor * C + target) * 3 + idx
+        else:
+            k = L[F_REL] + (target * C + actor) * 3 + idx
+        if sign > 0:
+            for n in range(u0, u1):
+                run[n - u0] &= FT[k, n] > t
+        elif sign < 0:
+            for n in range(u0, u1):
+                run[n - u0] &= FT[k, n] < t
+
+
+@njit
+def legal_masks(FT, IT, tf, ti, L, masks, lo, hi):
+    """``masks[a, n]``: whether action ``a`` is legal in world ``n``, for worlds ``lo..hi-1``
+    (:func:`drama_env.kernels.legal_mask`)."""
+    u0, u1 = np.uint64(lo), np.uint64(hi)  # unsigned: no negative-index checks, so loops vectorize
+    C, S, m = L[D_C], L[D_S], hi - lo
+    st, lc, kn, ow = L[I_STATUS], L[I_LOC], L[I_KNOW], L[I_OWNER]
+    going = np.empty(m, np.bool_)
+    for n in range(u0, u1):
+        going[n - u0] = (IT[L[I_SCAL] + SI_ENDING, n] < 0) & (IT[L[I_SCAL] + SI_STEP, n] < L[D_LEN])
+    # the narrator's events: not used up, and their condition holds
+    first_event = L[D_A] - L[D_NE]
+    if L[D_NE] > 0:
+        holds = np.empty(m, np.int64)
+        stack = np.empty((L[D_K] + 1, m), np.bool_)
+        for e in range(L[D_NE]):
+            conditions_met(FT, IT, tf, ti, L, L[D_NEND] + e, L[D_NEND] + e + 1, lo, hi, stack,
+                           holds)
+            repeats = ti[L[TI_EV_REPEAT] + e] != 0
+            o = masks[first_event + e]
+            for n in range(u0, u1):
+                o[n] = (going[n - u0] & (holds[n - u0] >= 0)
+                        & (repeats | (IT[L[I_FIRED] + e, n] == 0)))
+    pair = np.empty(m, np.bool_)
+    run = np.empty(m, np.bool_)
+    for actor in range(C):
+        for target in range(-1, C):
+            for n in range(u0, u1):
+                pair[n - u0] = going[n - u0] & (IT[st + actor, n] == PRESENT)
+            if target >= 0:
+                for n in range(u0, u1):
+                    pair[n - u0] &= ((IT[st + target, n] == PRESENT)
+                                     & (IT[lc + target, n] == IT[lc + actor, n]))
+            g = L[TI_PAIR_START] + actor * (C + 1) + target + 1
+            run_verb = -1
+            for k in range(ti[g], ti[g + 1]):
+                code = ti[L[TI_PAIR_ACT] + k]
+                v, op = (code >> VERB_SHIFT) & VERB_BITS, (code >> OP_SHIFT) & OP_BITS
+                if v != run_verb:
+                    run_verb = v
+                    run[:] = pair
+                    verb_tests(FT, IT, tf, ti, L, v, op, actor, target, lo, hi, run)
+                arg, kind = ((code >> ARG_SHIFT) & ARG_BITS) - 1, (code >> KIND_SHIFT) & KIND_BITS
+                o = masks[code & ACTION_BITS]
+                if kind == ARG_SECRET:
+                    ka, kt, lie = kn + actor * S + arg, kn + target * S + arg, op == OP_LIE
+                    for n in range(u0, u1):
+                        told = IT[kt, n]
+                        o[n] = (run[n - u0] & (IT[ka, n] == 1) & (told != 1)
+                                & ((not lie) | (told != -1)))
+                elif kind == ARG_SECRET_ALL:  # someone here must not know it yet
+                    ka = kn + actor * S + arg
+                    for n in range(u0, u1):
+                        o[n] = False
+                    for c in range(C):
+                        if c != actor:
+                            kc = kn + c * S + arg
+                            for n in range(u0, u1):
+                                o[n] |= ((IT[st + c, n] == PRESENT)
+                                         & (IT[lc + c, n] == IT[lc + actor, n]) & (IT[kc, n] != 1))
+                    for n in range(u0, u1):
+                        o[n] &= run[n - u0] & (IT[ka, n] == 1)
+                elif kind == ARG_OBJECT:
+                    give, steal = op == OP_GIVE, op == OP_STEAL
+                    for n in range(u0, u1):
+                        owner = IT[ow + arg, n]
+                        o[n] = (run[n - u0] & ((not give) | (owner == actor))
+                                & ((not steal) | (owner == target)))
+                elif kind == ARG_PLACE:
+                    for n in range(u0, u1):
+                        o[n] = run[n - u0] & (IT[lc + actor, n] != arg)
+                elif kind == ARG_ITEM:
+                    for n in range(u0, u1):
+                        o[n] = run[n - u0] & (IT[ow + arg, n] == -1 - IT[lc + actor, n])
+                else:
+                    for n in range(u0, u1):
+                        o[n] = run[n - u0]
+
+
+# --- reward and observation, all worlds --------------------------------------------------
+@njit
+def beat_rewards(FT, IT, tf, L, w, climax, live, lo, hi, rewards):
+    """:func:`drama_env.reward.beat_reward` of each live world's last beat into ``rewards``."""
+    u0, u1 = np.uint64(lo), np.uint64(hi)  # unsigned: no negative-index checks, so loops vectorize
+    length = L[D_LEN]
+    scal, h0 = L[F_SCAL], L[I_RECENT]
+    for n in range(u0, u1):
+        if not live[n - u0]:
+            continue
+        step = IT[L[I_SCAL] + SI_STEP, n]
+        t = min(step, length)
+        last = IT[h0, n]
+        repeated = 0.0
+        if last >= 0:
+            for k in range(h0 + 1, L[I_RECENT + 1]):
+                if IT[k, n] == last:
+                    repeated = 1.0
+        ending = 0.0
+        if IT[L[I_SCAL] + SI_ENDING, n] >= 0:
+            ending = min(1.0, (step / length) / climax)
+        arc = 1.0 - 2.0 * abs(FT[L[F_TENSION] + t, n] - tf[L[TF_ARC] + t])
+        stall = 1.0 if FT[scal + SF_CHANGE, n] < STALL_THRESHOLD else 0.0
+        rewards[n] = (w[0] * arc + w[1] * FT[scal + SF_BEAT_CONFLICT, n]
+                      + w[2] * FT[scal + SF_REVERSAL, n] - w[3] * repeated - w[4] * stall
+                      + w[5] * ending)
+
+
+@njit
+def observations(FT, IT, tf, ti, L, pad, out, lo, hi):
+    """The manager observation of worlds ``lo..hi-1`` into ``out[:, n]`` (D, N)
+    (:func:`drama_env.observation.fill_manager_observation`)."""
+    u0, u1 = np.uint64(lo), np.uint64(hi)  # unsigned: no negative-index checks, so loops vectorize
+    C, P, O, S, E, G = L[D_C], L[D_P], L[D_O], L[D_S], L[D_E], L[D_G]
+    Cp, Pp, Op, Sp, Gp, Tp = pad[0], pad[1], pad[2], pad[3], pad[4], pad[5]
+    nb = 11  # len(BONDS)
+    m = hi - lo
+    out[:, lo:hi] = 0.0
+    k = 0
+    for a in range(C):  # relations
+        for b in range(C):
+            for d in range(3):
+                src, dst = L[F_REL] + (a * C + b) * 3 + d, k + (a * Cp + b) * 3 + d
+                for n in range(u0, u1):
+                    out[dst, n] = FT[src, n]
+    k += Cp * Cp * 3
+    for a in range(C):  # bonds
+        for b in range(C):
+            src = L[I_BONDS] + a * C + b
+            for x in range(nb):
+                dst = k + (a * Cp + b) * nb + x
+                for n in range(u0, u1):
+                    out[dst, n] = (IT[src, n] >> x) & 1
+    k += Cp * Cp * nb
+    for a in range(C):  # emotions
+        for e in range(E):
+            src, dst = L[F_EMO] + a * E + e, k + a * E + e
+            for n in range(u0, u1):
+                out[dst, n] = FT[src, n]
+    k += Cp * E
+    for a in range(C):  # mood
+        for d in range(3):
+            src, dst = L[F_MOOD] + a * 3 + d, k + a * 3 + d
+            for n in range(u0, u1):
+                out[dst, n] = FT[src, n]
+    k += Cp * 3
+    for a in range(C):  # knows, believes_lie
+        for s in range(S):
+            src, dst = L[I_KNOW] + a * S + s, k + a * Sp + s
+            for n in range(u0, u1):
+                v = IT[src, n]
+                out[dst, n] = 1.0 if v == 1 else 0.0
+                out[dst + Cp * Sp, n] = 1.0 if v == -1 else 0.0
+    k += 2 * Cp * Sp
+    for a in range(C):  # locations, status
+        st, lc = L[I_STATUS] + a, L[I_LOC] + a
+        for p in range(P):
+            dst = k + a * Pp + p
+            for n in range(u0, u1):
+                out[dst, n] = 1.0 if (IT[st, n] == 0) & (IT[lc, n] == p) else 0.0
+        for x in range(2):
+            dst = k + Cp * Pp + a * 2 + x
+            for n in range(u0, u1):
+                out[dst, n] = 1.0 if IT[st, n] == x + 1 else 0.0
+    k += Cp * Pp + Cp * 2
+    for o in range(O):  # owners
+        src = L[I_OWNER] + o
+        for c in range(C):
+            dst = k + o * Cp + c
+            for n in range(u0, u1):
+                out[dst, n] = 1.0 if IT[src, n] == c else 0.0
+    k += Op * Cp
+    if G > 0:  # goals
+        values = np.empty((G, m))
+        goal_values(FT, IT, ti, L, lo, hi, np.empty((2, m), np.int64), values)
+        for g in range(G):
+            for n in range(u0, u1):
+                out[k + g, n] = values[g, n - u0]
+    k += Gp
+    length = L[D_LEN]
+    for t in range(length + 1):  # tension so far
+        src = L[F_TENSION] + t
+        for n in range(u0, u1):
+            if t <= IT[L[I_SCAL] + SI_STEP, n]:
+                out[k + t, n] = FT[src, n]
+    k += Tp
+    for t in range(length + 1):  # target arc
+        for n in range(u0, u1):
+            out[k + t, n] = tf[L[TF_ARC] + t]
+    k += Tp
+    for n in range(u0, u1):
+        out[k, n] = min(1.0, IT[L[I_SCAL] + SI_STEP, n] / length)
+
+
+# --- the drama manager's step, all worlds ------------------------------------------------
+@njit
+def step_worlds(FT, IT, tf, ti, L, pad, actions, masks, steps, max_steps, w, climax, rewards,
+                terminated, truncated, obs, played, lo, hi):
+    """:func:`drama_env.manager_step.step_world` for every world of ``lo..hi-1`` flagged in
+    ``played``: beat, reward, end flags; then the legal mask and observation of every world
+    of the range (those not played were just reset)."""
+    u0, u1 = np.uint64(lo), np.uint64(hi)  # unsigned: no negative-index checks, so loops vectorize
+    m, A = hi - lo, masks.shape[0]
+    live = np.zeros(m, np.bool_)
+    for n in range(u0, u1):
+        if played[n]:
+            a = actions[n]
+            steps[n] += 1
+            live[n - u0] = 0 <= a < A and masks[a, n]
+            if not live[n - u0]:
+                rewards[n] = -ILLEGAL_PENALTY
+    play_beats(FT, IT, tf, ti, L, actions, live, lo, hi)
+    beat_rewards(FT, IT, tf, L, w, climax, live, lo, hi, rewards)
+    legal_masks(FT, IT, tf, ti, L, masks, lo, hi)
+    moves = np.zeros(m, np.bool_)
+    for a in range(A):
+        for n in range(u0, u1):
+            moves[n - u0] |= masks[a, n]
+    for n in range(u0, u1):
+        if played[n]:
+            step = IT[L[I_SCAL] + SI_STEP, n]
+            done = IT[L[I_SCAL] + SI_ENDING, n] >= 0
+            terminated[n] = done
+            truncated[n] = (not done) and (step >= L[D_LEN] or steps[n] >= max_steps
+                                           or not moves[n - u0])
+    observations(FT, IT, tf, ti, L, pad, obs, lo, hi)
+
+
+@njit
+def step_all(FT, IT, tf, ti, L, pad, actions, masks, steps, max_steps, w, climax, rewards,
+             terminated, truncated, obs, played, chunk):
+    """:func:`step_worlds` over the whole batch, ``chunk`` worlds at a time (they stay in cache)."""
+    N = FT.shape[1]
+    for lo in range(0, N, chunk):
+        step_worlds(FT, IT, tf, ti, L, pad, actions, masks, steps, max_steps, w, climax, rewards,
+                    terminated, truncated, obs, played, lo, min(N, lo + chunk))
+
+
+@njit(parallel=True)
+def step_all_threads(FT, IT, tf, ti, L, pad, actions, masks, steps, max_steps, w, climax,
+                     rewards, terminated, truncated, obs, played, chunk):
+    """:func:`step_all` with the chunks spread over numba's threads."""
+    N = FT.shape[1]
+    for j in prange((N + chunk - 1) // chunk):
+        lo = j * chunk
+        step_worlds(FT, IT, tf, ti, L, pad, actions, masks, steps, max_steps, w, climax, rewards,
+                    terminated, truncated, obs, played, lo, min(N, lo + chunk))
+
+
+@njit
+def reset_states(FT, IT, worlds, seeds, f0, i0, L):
+    """Start ``worlds`` afresh: the initial state, each with its seed (field by field, so
+    each field's row of the batch is visited once)."""
+    for k in range(FT.shape[0]):
+        v = f0[k]
+        for j in range(worlds.shape[0]):
+            FT[k, worlds[j]] = v
+    for k in range(IT.shape[0]):
+        v = i0[k]
+        for j in range(worlds.shape[0]):
+            IT[k, worlds[j]] = v
+    for j in range(worlds.shape[0]):
+        IT[L[I_SCAL] + SI_RNG, worlds[j]] = seeds[j]
+
+
+@njit
+def refresh(FT, IT, tf, ti, L, pad, masks, obs, chunk):
+    """The legal masks and observations of every world, ``chunk`` worlds at a time."""
+    N = FT.shape[1]
+    for lo in range(0, N, chunk):
+        legal_masks(FT, IT, tf, ti, L, masks, lo, min(N, lo + chunk))
+        observations(FT, IT, tf, ti, L, pad, obs, lo, min(N, lo + chunk))
+
+
+@njit
+def refresh_worlds(FT, IT, tf, ti, L, pad, masks, obs, worlds):
+    """The legal masks and observations of ``worlds`` only: computed side by side in small
+    arrays, then written back field by field."""
+    k = worlds.shape[0]
+    FS = np.empty((FT.shape[0], k), FT.dtype)
+    IS = np.empty((IT.shape[0], k), IT.dtype)
+    for r in range(FT.shape[0]):
+        for j in range(k):
+            FS[r, j] = FT[r, worlds[j]]
+    for r in range(IT.shape[0]):
+        for j in range(k):
+            IS[r, j] = IT[r, worlds[j]]
+    ms = np.empty((masks.shape[0], k), np.bool_)
+    os = np.empty((obs.shape[0], k), obs.dtype)
+    legal_masks(FS, IS, tf, ti, L, ms, 0, k)
+    observations(FS, IS, tf, ti, L, pad, os, 0, k)
+    for r in range(masks.shape[0]):
+        for j in range(k):
+            masks[r, worlds[j]] = ms[r, j]
+    for r in range(obs.shape[0]):
+        for j in range(k):
+            obs[r, worlds[j]] = os[r, j]
+
+
+@njit
+def pick_legal(masks, uniforms, out):
+    """``out[n]``: the legal action of world ``n`` (column ``n`` of ``masks``) at quantile
+    ``uniforms[n]`` of its legal actions (left as it is where none is legal)."""
+    N, A = masks.shape[1], masks.shape[0]
+    count = np.zeros(N, np.int32)
+    for a in range(A):
+        for n in range(N):
+            count[n] += masks[a, n]
+    left = np.empty(N, np.int32)  # legal actions still to pass; the pick is where it is 0
+    for n in range(N):
+        left[n] = int(uniforms[n] * count[n]) if count[n] > 0 else -1
+    for a in range(A):
+        for n in range(N):
+            legal = masks[a, n]
+            out[n] = a if legal & (left[n] == 0) else out[n]
+            left[n] -= legal
