@@ -772,22 +772,50 @@ def play_beats(FT, IT, tf, ti, L, actions, live, lo, hi):
 
 # --- legality, all worlds ----------------------------------------------------------------
 @leaf
-def verb_tests(FT, IT, tf, ti, L, v, op, actor, target, lo, hi, run):
+def compact_facts(IT, L, lo, hi, Q):
+    """The int fields the legality tests read — status, place, knowledge, owners, bonds, in
+    that order (:func:`fact_rows`) — of worlds ``lo..hi-1`` as int16 into ``Q`` (rows, m):
+    four times as many worlds per vector instruction as the int64 state."""
+    u0, u1 = np.uint64(lo), np.uint64(hi)  # unsigned: no negative-index checks, so loops vectorize
+    C, S, O = L[D_C], L[D_S], L[D_O]
+    r = 0
+    for first, count in ((L[I_STATUS], C), (L[I_LOC], C), (L[I_KNOW], C * S), (L[I_OWNER], O),
+                         (L[I_BONDS], C * C)):
+        for k in range(first, first + count):
+            for n in range(u0, u1):
+                Q[r, n - u0] = IT[k, n]
+            r += 1
+
+
+@leaf
+def fact_rows(L):
+    """Where status, place, knowledge, owners and bonds start in :func:`compact_facts`; ``found`` (m,) scratch."""
+    C, S, O = L[D_C], L[D_S], L[D_O]
+    return 0, C, 2 * C, 2 * C + C * S, 2 * C + C * S + O, 2 * C + C * S + O + C * C
+
+
+@leaf
+def verb_tests(FT, Q, tf, ti, L, v, op, actor, target, lo, hi, run, found):
     """AND into ``run`` (m,) the tests of verb ``v`` for this pair that do not depend on the
-    argument (requirements, bond, something to overhear), for worlds ``lo..hi-1``."""
+    argument (requirements, bond, something to overhear), for worlds ``lo..hi-1``; ``Q``:
+    :func:`compact_facts`; ``found`` (m,) scratch."""
     u0, u1 = np.uint64(lo), np.uint64(hi)  # unsigned: no negative-index checks, so loops vectorize
     C, S, E = L[D_C], L[D_S], L[D_E]
-    kn, bo = L[I_KNOW], L[I_BONDS]
-    if op == OP_EAVESDROP:
-        for n in range(u0, u1):
-            found = False
-            for x in range(S):
-                found |= (IT[kn + target * S + x, n] == 1) & (IT[kn + actor * S + x, n] != 1)
-            run[n - u0] &= found
+    _, _, kn, _, bo, _ = fact_rows(L)
+    m = hi - lo
+    if op == OP_EAVESDROP:  # the target knows a secret the actor does not
+        for j in range(m):
+            found[j] = False
+        for x in range(S):
+            kt, ka = kn + target * S + x, kn + actor * S + x
+            for j in range(m):
+                found[j] |= (Q[kt, j] == 1) & (Q[ka, j] != 1)
+        for j in range(m):
+            run[j] &= found[j]
     elif (op == OP_BOND or op == OP_PROPOSE) and ti[L[TI_V_BOND] + v] >= 0:
         bit, kb = ti[L[TI_V_BOND] + v], bo + actor * C + target
-        for n in range(u0, u1):
-            run[n - u0] &= ((IT[kb, n] >> bit) & 1) == 0
+        for j in range(m):
+            run[j] &= ((Q[kb, j] >> bit) & 1) == 0
     for r in range(ti[L[TI_REQ_START] + v], ti[L[TI_REQ_START] + v + 1]):
         base = L[TI_REQ] + 4 * r
         kind, idx, sign, t = ti[base], ti[base + 1], ti[base + 2], tf[L[TF_REQ_THR] + r]
@@ -797,8 +825,8 @@ def verb_tests(FT, IT, tf, ti, L, v, op, actor, target, lo, hi, run):
                     run[:] = False
                 continue
             kb, want = bo + actor * C + target, 1 if kind == R_BOND else 0
-            for n in range(u0, u1):
-                run[n - u0] &= ((IT[kb, n] >> idx) & 1) == want
+            for j in range(m):
+                run[j] &= ((Q[kb, j] >> idx) & 1) == want
             continue
         if kind == R_ACTOR_EMO:
             k = L[F_EMO] + actor * E + idx
@@ -822,7 +850,9 @@ def legal_masks(FT, IT, tf, ti, L, masks, lo, hi):
     (:func:`drama_env.kernels.legal_mask`)."""
     u0, u1 = np.uint64(lo), np.uint64(hi)  # unsigned: no negative-index checks, so loops vectorize
     C, S, m = L[D_C], L[D_S], hi - lo
-    st, lc, kn, ow = L[I_STATUS], L[I_LOC], L[I_KNOW], L[I_OWNER]
+    st, lc, kn, ow, _, rows = fact_rows(L)
+    Q = np.empty((rows, m), np.int16)
+    compact_facts(IT, L, lo, hi, Q)
     going = np.empty(m, np.bool_)
     for n in range(u0, u1):
         going[n - u0] = (IT[L[I_SCAL] + SI_ENDING, n] < 0) & (IT[L[I_SCAL] + SI_STEP, n] < L[D_LEN])
@@ -841,14 +871,14 @@ def legal_masks(FT, IT, tf, ti, L, masks, lo, hi):
                         & (repeats | (IT[L[I_FIRED] + e, n] == 0)))
     pair = np.empty(m, np.bool_)
     run = np.empty(m, np.bool_)
+    found = np.empty(m, np.bool_)
     for actor in range(C):
         for target in range(-1, C):
-            for n in range(u0, u1):
-                pair[n - u0] = going[n - u0] & (IT[st + actor, n] == PRESENT)
+            for j in range(m):
+                pair[j] = going[j] & (Q[st + actor, j] == PRESENT)
             if target >= 0:
-                for n in range(u0, u1):
-                    pair[n - u0] &= ((IT[st + target, n] == PRESENT)
-                                     & (IT[lc + target, n] == IT[lc + actor, n]))
+                for j in range(m):
+                    pair[j] &= (Q[st + target, j] == PRESENT) & (Q[lc + target, j] == Q[lc + actor, j])
             g = L[TI_PAIR_START] + actor * (C + 1) + target + 1
             run_verb = -1
             for k in range(ti[g], ti[g + 1]):
@@ -857,14 +887,15 @@ def legal_masks(FT, IT, tf, ti, L, masks, lo, hi):
                 if v != run_verb:
                     run_verb = v
                     run[:] = pair
-                    verb_tests(FT, IT, tf, ti, L, v, op, actor, target, lo, hi, run)
+                    verb_tests(FT, Q, tf, ti, L, v, op, actor, target, lo, hi, run, found)
                 arg, kind = ((code >> ARG_SHIFT) & ARG_BITS) - 1, (code >> KIND_SHIFT) & KIND_BITS
                 o = masks[code & ACTION_BITS]
                 if kind == ARG_SECRET:
                     ka, kt, lie = kn + actor * S + arg, kn + target * S + arg, op == OP_LIE
                     for n in range(u0, u1):
-                        told = IT[kt, n]
-                        o[n] = (run[n - u0] & (IT[ka, n] == 1) & (told != 1)
+                        j = n - u0
+                        told = Q[kt, j]
+                        o[n] = (run[j] & (Q[ka, j] == 1) & (told != 1)
                                 & ((not lie) | (told != -1)))
                 elif kind == ARG_SECRET_ALL:  # someone here must not know it yet
                     ka = kn + actor * S + arg
@@ -874,22 +905,23 @@ def legal_masks(FT, IT, tf, ti, L, masks, lo, hi):
                         if c != actor:
                             kc = kn + c * S + arg
                             for n in range(u0, u1):
-                                o[n] |= ((IT[st + c, n] == PRESENT)
-                                         & (IT[lc + c, n] == IT[lc + actor, n]) & (IT[kc, n] != 1))
+                                j = n - u0
+                                o[n] |= ((Q[st + c, j] == PRESENT)
+                                         & (Q[lc + c, j] == Q[lc + actor, j]) & (Q[kc, j] != 1))
                     for n in range(u0, u1):
-                        o[n] &= run[n - u0] & (IT[ka, n] == 1)
+                        o[n] &= run[n - u0] & (Q[ka, n - u0] == 1)
                 elif kind == ARG_OBJECT:
                     give, steal = op == OP_GIVE, op == OP_STEAL
                     for n in range(u0, u1):
-                        owner = IT[ow + arg, n]
+                        owner = Q[ow + arg, n - u0]
                         o[n] = (run[n - u0] & ((not give) | (owner == actor))
                                 & ((not steal) | (owner == target)))
                 elif kind == ARG_PLACE:
                     for n in range(u0, u1):
-                        o[n] = run[n - u0] & (IT[lc + actor, n] != arg)
+                        o[n] = run[n - u0] & (Q[lc + actor, n - u0] != arg)
                 elif kind == ARG_ITEM:
                     for n in range(u0, u1):
-                        o[n] = run[n - u0] & (IT[ow + arg, n] == -1 - IT[lc + actor, n])
+                        o[n] = run[n - u0] & (Q[ow + arg, n - u0] == -1 - Q[lc + actor, n - u0])
                 else:
                     for n in range(u0, u1):
                         o[n] = run[n - u0]
