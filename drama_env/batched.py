@@ -295,7 +295,7 @@ def decay_and_mood(FT, IT, tf, L, lo, hi, sums):
 @leaf
 def tension(FT, IT, tf, L, lo, hi, sat, acc, out):
     """:func:`drama_env.kernels.compute_tension` of worlds ``lo..hi-1`` into ``out`` (m,)
-    from their satisfaction ``sat`` (C, m); ``acc`` (6, m) scratch."""
+    from their satisfaction ``sat`` (C, m); ``acc`` (8, m) scratch."""
     u0, u1 = np.uint64(lo), np.uint64(hi)  # unsigned: no negative-index checks, so loops vectorize
     C, S, E = L[D_C], L[D_S], L[D_E]
     st, lc, kn, emo0, rel0, stakes = L[I_STATUS], L[I_LOC], L[I_KNOW], L[F_EMO], L[F_REL], L[TF_STAKES]
@@ -318,21 +318,27 @@ def tension(FT, IT, tf, L, lo, hi, sat, acc, out):
                         & (IT[lc + a, n] == IT[lc + b, n])):
                     acc[0, n - u0] += max(0.0, -FT[k, n])
                     acc[1, n - u0] += 1
-    for s in range(S):
+    for s in range(S):  # spread of each secret (knowers_share with no one excluded)
         for n in range(u0, u1):
-            living = 0
-            knowing = 0
-            for c in range(C):
+            acc[6, n - u0] = 0.0
+            acc[7, n - u0] = 0.0
+        for c in range(C):
+            for n in range(u0, u1):
                 alive = IT[st + c, n] != DEAD
-                living += alive
-                knowing += alive & (IT[kn + c * S + s, n] == 1)
-            spread = knowing / living if living > 0 else 1.0
-            open_ = 1.0 if spread < 0.999 else 0.3
-            for c in range(C):
-                stake = tf[stakes + s * C + c]
-                if stake > 0 and IT[st + c, n] != DEAD:
-                    acc[4, n - u0] += stake * (0.2 + spread) * open_
-                    acc[5, n - u0] += stake
+                acc[6, n - u0] += alive
+                acc[7, n - u0] += alive & (IT[kn + c * S + s, n] == 1)
+        for n in range(u0, u1):
+            living = acc[6, n - u0]
+            spread = acc[7, n - u0] / living if living > 0 else 1.0
+            acc[6, n - u0] = spread
+            acc[7, n - u0] = 1.0 if spread < 0.999 else 0.3
+        for c in range(C):
+            stake = tf[stakes + s * C + c]
+            if stake > 0:
+                for n in range(u0, u1):
+                    if IT[st + c, n] != DEAD:
+                        acc[4, n - u0] += stake * (0.2 + acc[6, n - u0]) * acc[7, n - u0]
+                        acc[5, n - u0] += stake
     for n in range(u0, u1):
         k = n - u0
         pairs = acc[1, k]
@@ -744,7 +750,7 @@ def play_beats(FT, IT, tf, ti, L, actions, live, lo, hi):
     goal_values(FT, IT, ti, L, lo, hi, count, values)
     satisfaction_from(tf, ti, L, m, values, sat1)
     t = sums[1]
-    tension(FT, IT, tf, L, lo, hi, sat1, np.empty((6, m)), t)
+    tension(FT, IT, tf, L, lo, hi, sat1, np.empty((8, m)), t)
     h0, last = L[I_RECENT], L[I_SCAL]
     for n in range(u0, u1):
         k = n - u0
@@ -958,18 +964,20 @@ def beat_rewards(FT, IT, tf, L, w, climax, live, lo, hi, rewards):
 @njit
 def observations(FT, IT, tf, ti, L, pad, out, lo, hi):
     """The manager observation of worlds ``lo..hi-1`` into ``out[:, n]`` (D, N)
-    (:func:`drama_env.observation.fill_manager_observation`)."""
+    (:func:`drama_env.observation.fill_manager_observation`). Each row is written once
+    (padding rows with zeros at the end): the rows are most of a step's memory traffic."""
     u0, u1 = np.uint64(lo), np.uint64(hi)  # unsigned: no negative-index checks, so loops vectorize
     C, P, O, S, E, G = L[D_C], L[D_P], L[D_O], L[D_S], L[D_E], L[D_G]
     Cp, Pp, Op, Sp, Gp, Tp = pad[0], pad[1], pad[2], pad[3], pad[4], pad[5]
     nb = 11  # len(BONDS)
     m = hi - lo
-    out[:, lo:hi] = 0.0
+    written = np.zeros(out.shape[0], np.bool_)
     k = 0
     for a in range(C):  # relations
         for b in range(C):
             for d in range(3):
                 src, dst = L[F_REL] + (a * C + b) * 3 + d, k + (a * Cp + b) * 3 + d
+                written[dst] = True
                 for n in range(u0, u1):
                     out[dst, n] = FT[src, n]
     k += Cp * Cp * 3
@@ -978,24 +986,29 @@ def observations(FT, IT, tf, ti, L, pad, out, lo, hi):
             src = L[I_BONDS] + a * C + b
             for x in range(nb):
                 dst = k + (a * Cp + b) * nb + x
+                written[dst] = True
                 for n in range(u0, u1):
                     out[dst, n] = (IT[src, n] >> x) & 1
     k += Cp * Cp * nb
     for a in range(C):  # emotions
         for e in range(E):
             src, dst = L[F_EMO] + a * E + e, k + a * E + e
+            written[dst] = True
             for n in range(u0, u1):
                 out[dst, n] = FT[src, n]
     k += Cp * E
     for a in range(C):  # mood
         for d in range(3):
             src, dst = L[F_MOOD] + a * 3 + d, k + a * 3 + d
+            written[dst] = True
             for n in range(u0, u1):
                 out[dst, n] = FT[src, n]
     k += Cp * 3
     for a in range(C):  # knows, believes_lie
         for s in range(S):
             src, dst = L[I_KNOW] + a * S + s, k + a * Sp + s
+            written[dst] = True
+            written[dst + Cp * Sp] = True
             for n in range(u0, u1):
                 v = IT[src, n]
                 out[dst, n] = 1.0 if v == 1 else 0.0
@@ -1005,10 +1018,12 @@ def observations(FT, IT, tf, ti, L, pad, out, lo, hi):
         st, lc = L[I_STATUS] + a, L[I_LOC] + a
         for p in range(P):
             dst = k + a * Pp + p
+            written[dst] = True
             for n in range(u0, u1):
                 out[dst, n] = 1.0 if (IT[st, n] == 0) & (IT[lc, n] == p) else 0.0
         for x in range(2):
             dst = k + Cp * Pp + a * 2 + x
+            written[dst] = True
             for n in range(u0, u1):
                 out[dst, n] = 1.0 if IT[st, n] == x + 1 else 0.0
     k += Cp * Pp + Cp * 2
@@ -1016,6 +1031,7 @@ def observations(FT, IT, tf, ti, L, pad, out, lo, hi):
         src = L[I_OWNER] + o
         for c in range(C):
             dst = k + o * Cp + c
+            written[dst] = True
             for n in range(u0, u1):
                 out[dst, n] = 1.0 if IT[src, n] == c else 0.0
     k += Op * Cp
@@ -1023,22 +1039,29 @@ def observations(FT, IT, tf, ti, L, pad, out, lo, hi):
         values = np.empty((G, m))
         goal_values(FT, IT, ti, L, lo, hi, np.empty((2, m), np.int64), values)
         for g in range(G):
+            written[k + g] = True
             for n in range(u0, u1):
                 out[k + g, n] = values[g, n - u0]
     k += Gp
     length = L[D_LEN]
     for t in range(length + 1):  # tension so far
         src = L[F_TENSION] + t
+        written[k + t] = True
         for n in range(u0, u1):
-            if t <= IT[L[I_SCAL] + SI_STEP, n]:
-                out[k + t, n] = FT[src, n]
+            out[k + t, n] = FT[src, n] if t <= IT[L[I_SCAL] + SI_STEP, n] else 0.0
     k += Tp
     for t in range(length + 1):  # target arc
+        written[k + t] = True
         for n in range(u0, u1):
             out[k + t, n] = tf[L[TF_ARC] + t]
     k += Tp
+    written[k] = True
     for n in range(u0, u1):
         out[k, n] = min(1.0, IT[L[I_SCAL] + SI_STEP, n] / length)
+    for r in range(out.shape[0]):  # padding
+        if not written[r]:
+            for n in range(u0, u1):
+                out[r, n] = 0.0
 
 
 # --- the drama manager's step, all worlds ------------------------------------------------
@@ -1146,20 +1169,61 @@ def refresh_worlds(FT, IT, tf, ti, L, pad, masks, obs, worlds):
             obs[r, worlds[j]] = os[r, j]
 
 
+PICK_BLOCK = 32  # actions per block in pick_legal_range (their count fits a byte)
+
+
+@leaf
+def pick_legal_range(masks, uniforms, out, lo, hi, blocks):
+    """``out[n]`` for worlds ``lo..hi-1``: the legal action of world ``n`` (column ``n`` of
+    ``masks``, as uint8) at quantile ``uniforms[n]`` of its legal actions (left as it is where
+    none is legal). Legal actions are counted per block of :data:`PICK_BLOCK` actions for all
+    worlds at once (bytes, so vectors hold 64 worlds) into ``blocks`` (blocks, m) uint8; each
+    world then walks its block counts and the one block that holds its pick."""
+    u0, u1 = np.uint64(lo), np.uint64(hi)  # unsigned: no negative-index checks, so loops vectorize
+    A = masks.shape[0]
+    nb = (A + PICK_BLOCK - 1) // PICK_BLOCK
+    for b in range(nb):
+        row = blocks[b]
+        for n in range(u0, u1):
+            row[n - u0] = 0
+        for a in range(b * PICK_BLOCK, min(A, (b + 1) * PICK_BLOCK)):
+            legal = masks[a]
+            for n in range(u0, u1):
+                row[n - u0] += legal[n]
+    for n in range(u0, u1):
+        j = n - u0
+        count = 0
+        for b in range(nb):
+            count += blocks[b, j]
+        if count == 0:
+            continue
+        left = int(uniforms[n] * count)  # legal actions to pass before the pick
+        b = 0
+        while left >= blocks[b, j]:
+            left -= blocks[b, j]
+            b += 1
+        for a in range(b * PICK_BLOCK, min(A, (b + 1) * PICK_BLOCK)):
+            if masks[a, n]:
+                if left == 0:
+                    out[n] = a
+                    break
+                left -= 1
+
+
 @njit
 def pick_legal(masks, uniforms, out):
-    """``out[n]``: the legal action of world ``n`` (column ``n`` of ``masks``) at quantile
-    ``uniforms[n]`` of its legal actions (left as it is where none is legal)."""
-    N, A = masks.shape[1], masks.shape[0]
-    count = np.zeros(N, np.int32)
-    for a in range(A):
-        for n in range(N):
-            count[n] += masks[a, n]
-    left = np.empty(N, np.int32)  # legal actions still to pass; the pick is where it is 0
-    for n in range(N):
-        left[n] = int(uniforms[n] * count[n]) if count[n] > 0 else -1
-    for a in range(A):
-        for n in range(N):
-            legal = masks[a, n]
-            out[n] = a if legal & (left[n] == 0) else out[n]
-            left[n] -= legal
+    """:func:`pick_legal_range` over all worlds."""
+    N = masks.shape[1]
+    blocks = np.empty(((masks.shape[0] + PICK_BLOCK - 1) // PICK_BLOCK, N), np.uint8)
+    pick_legal_range(masks, uniforms, out, 0, N, blocks)
+
+
+@njit(parallel=True)
+def pick_legal_threads(masks, uniforms, out, chunk):
+    """:func:`pick_legal` with ``chunk`` worlds per task, spread over numba's threads."""
+    N = masks.shape[1]
+    nb = (masks.shape[0] + PICK_BLOCK - 1) // PICK_BLOCK
+    for j in prange((N + chunk - 1) // chunk):
+        lo = j * chunk
+        hi = min(N, lo + chunk)
+        pick_legal_range(masks, uniforms, out, lo, hi, np.empty((nb, hi - lo), np.uint8))

@@ -21,7 +21,7 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
 from drama_env._jit import num_threads
-from drama_env.batched import (pick_legal, refresh, refresh_worlds, reset_states, step_all,
+from drama_env.batched import (pick_legal, pick_legal_threads, refresh, refresh_worlds, reset_states, step_all,
                                step_all_threads)
 from drama_env.envs.common import ILLEGAL_PENALTY, compile_story
 from drama_env.observation import ManagerObservation, Padding
@@ -52,6 +52,7 @@ class DramaVectorEnv(VectorEnv):
         self.metadata = {"autoreset_mode": self.autoreset_mode}
         self.max_steps = max_steps or 2 * c.length
         self._step_fn = step_all_threads if threads else step_all
+        self._threads = threads
         # worlds per call of the batched rules: all of them on one thread; with threads, a
         # share per thread
         parts = num_threads() if threads else 1
@@ -171,7 +172,11 @@ class DramaVectorEnv(VectorEnv):
         """(N,) one legal action per world, uniformly at random from ``rng`` (0 for a world
         with none): a random agent, or exploration, without a Python loop over the masks."""
         actions = np.zeros(self.num_envs, np.int64)
-        pick_legal(self._masks, rng.random(self.num_envs), actions)
+        masks, uniforms = self._masks.view(np.uint8), rng.random(self.num_envs)
+        if self._threads:
+            pick_legal_threads(masks, uniforms, actions, self._chunk)
+        else:
+            pick_legal(masks, uniforms, actions)
         return actions
 
     def action_masks(self) -> np.ndarray:
