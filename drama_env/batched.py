@@ -1066,11 +1066,12 @@ def observations(FT, IT, tf, ti, L, pad, out, lo, hi):
 
 # --- the drama manager's step, all worlds ------------------------------------------------
 @njit
-def step_worlds(FT, IT, tf, ti, L, pad, actions, masks, steps, max_steps, w, climax, rewards,
-                terminated, truncated, obs, played, lo, hi):
+def step_worlds(FT, IT, tf, ti, L, pad, actions, legal, masks, steps, max_steps, w, climax,
+                rewards, terminated, truncated, obs, played, lo, hi):
     """:func:`drama_env.manager_step.step_world` for every world of ``lo..hi-1`` flagged in
-    ``played``: beat, reward, end flags; then the legal mask and observation of every world
-    of the range (those not played were just reset)."""
+    ``played``, whose legal actions were ``legal`` (A, N): beat, reward, end flags; then the
+    legal mask (into ``masks``) and observation of every world of the range (those not
+    played were just reset)."""
     u0, u1 = np.uint64(lo), np.uint64(hi)  # unsigned: no negative-index checks, so loops vectorize
     m, A = hi - lo, masks.shape[0]
     live = np.zeros(m, np.bool_)
@@ -1078,7 +1079,7 @@ def step_worlds(FT, IT, tf, ti, L, pad, actions, masks, steps, max_steps, w, cli
         if played[n]:
             a = actions[n]
             steps[n] += 1
-            live[n - u0] = 0 <= a < A and masks[a, n]
+            live[n - u0] = 0 <= a < A and legal[a, n]
             if not live[n - u0]:
                 rewards[n] = -ILLEGAL_PENALTY
     play_beats(FT, IT, tf, ti, L, actions, live, lo, hi)
@@ -1099,24 +1100,24 @@ def step_worlds(FT, IT, tf, ti, L, pad, actions, masks, steps, max_steps, w, cli
 
 
 @njit
-def step_all(FT, IT, tf, ti, L, pad, actions, masks, steps, max_steps, w, climax, rewards,
-             terminated, truncated, obs, played, chunk):
+def step_all(FT, IT, tf, ti, L, pad, actions, legal, masks, steps, max_steps, w, climax,
+             rewards, terminated, truncated, obs, played, chunk):
     """:func:`step_worlds` over the whole batch, ``chunk`` worlds at a time (they stay in cache)."""
     N = FT.shape[1]
     for lo in range(0, N, chunk):
-        step_worlds(FT, IT, tf, ti, L, pad, actions, masks, steps, max_steps, w, climax, rewards,
-                    terminated, truncated, obs, played, lo, min(N, lo + chunk))
+        step_worlds(FT, IT, tf, ti, L, pad, actions, legal, masks, steps, max_steps, w, climax,
+                    rewards, terminated, truncated, obs, played, lo, min(N, lo + chunk))
 
 
 @njit(parallel=True)
-def step_all_threads(FT, IT, tf, ti, L, pad, actions, masks, steps, max_steps, w, climax,
-                     rewards, terminated, truncated, obs, played, chunk):
+def step_all_threads(FT, IT, tf, ti, L, pad, actions, legal, masks, steps, max_steps, w,
+                     climax, rewards, terminated, truncated, obs, played, chunk):
     """:func:`step_all` with the chunks spread over numba's threads."""
     N = FT.shape[1]
     for j in prange((N + chunk - 1) // chunk):
         lo = j * chunk
-        step_worlds(FT, IT, tf, ti, L, pad, actions, masks, steps, max_steps, w, climax, rewards,
-                    terminated, truncated, obs, played, lo, min(N, lo + chunk))
+        step_worlds(FT, IT, tf, ti, L, pad, actions, legal, masks, steps, max_steps, w, climax,
+                    rewards, terminated, truncated, obs, played, lo, min(N, lo + chunk))
 
 
 @njit

@@ -93,13 +93,12 @@ class DramaVectorEnv(VectorEnv):
         return self._masks.T
 
     def _next_seeds(self, worlds: np.ndarray) -> np.ndarray:
-        seeds = np.empty(worlds.size, np.int64)
-        for k, n in enumerate(worlds.tolist()):
-            if self._seeds_used[n] == SEED_BLOCK:
-                self._seed_blocks[n] = self._generators[n].integers(0, 2**63, size=SEED_BLOCK)
-                self._seeds_used[n] = 0
-            seeds[k] = self._seed_blocks[n, self._seeds_used[n]]
-            self._seeds_used[n] += 1
+        used = self._seeds_used
+        for n in worlds[used[worlds] == SEED_BLOCK].tolist():  # blocks used up: draw anew
+            self._seed_blocks[n] = self._generators[n].integers(0, 2**63, size=SEED_BLOCK)
+            used[n] = 0
+        seeds = self._seed_blocks[worlds, used[worlds]]
+        used[worlds] += 1
         return seeds
 
     def _reset_states(self, worlds: np.ndarray) -> None:
@@ -116,12 +115,13 @@ class DramaVectorEnv(VectorEnv):
             self._generators = [np.random.default_rng(s) for s in seeds]
             self._seeds_used[:] = SEED_BLOCK
         self._obs_buffer = np.empty_like(self._obs_buffer)
+        self._masks = np.empty_like(self._masks)
         self._reset_states(np.arange(self.num_envs))
         c = self.compiled
         refresh(self._floats, self._ints, c.tables_f, c.tables_i, c.layout, self._obs.pad,
                 self._masks, self._obs_buffer, self._chunk)
         self._pending[:] = False
-        return self._observation(), {"action_mask": self.action_masks()}
+        return self._observation(), {"action_mask": self._masks.T}
 
     def step(self, actions):
         rewards, terminated, truncated, infos = self._step(actions)
@@ -141,13 +141,15 @@ class DramaVectorEnv(VectorEnv):
         terminated = np.zeros(self.num_envs, np.bool_)
         truncated = np.zeros(self.num_envs, np.bool_)
         played = ~self._pending
-        # every column of a new observation array is written below (by a step or a reset),
-        # so observations handed out earlier are never overwritten
+        # every column of new observation and mask arrays is written below (by a step or a
+        # reset), so observations and masks handed out earlier are never overwritten
         self._obs_buffer = np.empty_like(self._obs_buffer)
+        legal, self._masks = self._masks, np.empty_like(self._masks)
         if self._pending.any():  # NEXT_STEP: worlds that ended last step (the step below
             self._reset_states(np.flatnonzero(self._pending))  # fills their mask and obs)
         self._step_fn(self._floats, self._ints, c.tables_f, c.tables_i, c.layout, self._obs.pad,
-                      actions, self._masks, self._steps, self.max_steps, self.reward_fn.weights,
+                      actions, legal, self._masks, self._steps, self.max_steps,
+                      self.reward_fn.weights,
                       c.climax, rewards, terminated, truncated, self._obs_buffer, played,
                       self._chunk)
         done = terminated | truncated
@@ -165,7 +167,7 @@ class DramaVectorEnv(VectorEnv):
             self._pending[:] = False
         else:
             self._pending = done
-        infos["action_mask"] = self.action_masks()
+        infos["action_mask"] = self._masks.T
         return rewards, terminated, truncated, infos
 
     def random_legal_actions(self, rng: np.random.Generator) -> np.ndarray:
@@ -180,9 +182,9 @@ class DramaVectorEnv(VectorEnv):
         return actions
 
     def action_masks(self) -> np.ndarray:
-        """(N, A) legal actions of every world (for MaskablePPO through the SB3 adapter): a
-        copy, as a transposed view of an (A, N) array."""
-        return self._masks.copy().T
+        """(N, A) legal actions of every world (for MaskablePPO through the SB3 adapter): the
+        transposed view of an (A, N) array that no later step writes to."""
+        return self._masks.T
 
     def _observation(self) -> dict[str, np.ndarray]:
         return self._obs.views(self._obs_buffer.T)
