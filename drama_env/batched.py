@@ -801,38 +801,49 @@ def fact_rows(L):
 
 
 @leaf
-def verb_tests(FT, Q, tf, ti, L, v, op, actor, target, lo, hi, run, found):
-    """AND into ``run`` (m,) the tests of verb ``v`` for this pair that do not depend on the
-    argument (requirements, bond, something to overhear), for worlds ``lo..hi-1``; ``Q``:
-    :func:`compact_facts`; ``found`` (m,) scratch."""
+def verb_tests(FT, Q, tf, ti, L, v, op, actor, target, lo, hi, pair, out, found):
+    """``out[n] = pair[n]`` and the tests of verb ``v`` for this pair that do not depend on
+    the argument (requirements, bond, something to overhear), for worlds ``lo..hi-1``;
+    ``Q``: :func:`compact_facts`; ``found`` (m,) scratch. The first test is fused with the
+    copy of ``pair`` (a pass over the worlds is mostly memory traffic)."""
     u0, u1 = np.uint64(lo), np.uint64(hi)  # unsigned: no negative-index checks, so loops vectorize
     C, S, E = L[D_C], L[D_S], L[D_E]
     _, _, kn, _, bo, _ = fact_rows(L)
-    m = hi - lo
+    src = pair  # what the next test ANDs into: pair for the first test, then out
+    tested = False
     if op == OP_EAVESDROP:  # the target knows a secret the actor does not
-        for j in range(m):
-            found[j] = False
+        for n in range(u0, u1):
+            found[n - u0] = False
         for x in range(S):
             kt, ka = kn + target * S + x, kn + actor * S + x
-            for j in range(m):
-                found[j] |= (Q[kt, j] == 1) & (Q[ka, j] != 1)
-        for j in range(m):
-            run[j] &= found[j]
+            for n in range(u0, u1):
+                found[n - u0] |= (Q[kt, n - u0] == 1) & (Q[ka, n - u0] != 1)
+        for n in range(u0, u1):
+            out[n] = src[n] & found[n - u0]
+        src = out
+        tested = True
     elif (op == OP_BOND or op == OP_PROPOSE) and ti[L[TI_V_BOND] + v] >= 0:
         bit, kb = ti[L[TI_V_BOND] + v], bo + actor * C + target
-        for j in range(m):
-            run[j] &= ((Q[kb, j] >> bit) & 1) == 0
+        for n in range(u0, u1):
+            out[n] = src[n] & (((Q[kb, n - u0] >> bit) & 1) == 0)
+        src = out
+        tested = True
     for r in range(ti[L[TI_REQ_START] + v], ti[L[TI_REQ_START] + v + 1]):
         base = L[TI_REQ] + 4 * r
         kind, idx, sign, t = ti[base], ti[base + 1], ti[base + 2], tf[L[TF_REQ_THR] + r]
         if kind == R_BOND or kind == R_NO_BOND:
             if target < 0:
                 if kind == R_BOND:
-                    run[:] = False
+                    for n in range(u0, u1):
+                        out[n] = False
+                    src = out
+                    tested = True
                 continue
             kb, want = bo + actor * C + target, 1 if kind == R_BOND else 0
-            for j in range(m):
-                run[j] &= ((Q[kb, j] >> idx) & 1) == want
+            for n in range(u0, u1):
+                out[n] = src[n] & (((Q[kb, n - u0] >> idx) & 1) == want)
+            src = out
+            tested = True
             continue
         if kind == R_ACTOR_EMO:
             k = L[F_EMO] + actor * E + idx
@@ -844,10 +855,17 @@ def verb_tests(FT, Q, tf, ti, L, v, op, actor, target, lo, hi, run, found):
             k = L[F_REL] + (target * C + actor) * 3 + idx
         if sign > 0:
             for n in range(u0, u1):
-                run[n - u0] &= FT[k, n] > t
+                out[n] = src[n] & (FT[k, n] > t)
+            src = out
+            tested = True
         elif sign < 0:
             for n in range(u0, u1):
-                run[n - u0] &= FT[k, n] < t
+                out[n] = src[n] & (FT[k, n] < t)
+            src = out
+            tested = True
+    if not tested:
+        for n in range(u0, u1):
+            out[n] = pair[n]
 
 
 @njit
@@ -875,33 +893,41 @@ def legal_masks(FT, IT, tf, ti, L, masks, lo, hi):
             for n in range(u0, u1):
                 o[n] = (going[n - u0] & (holds[n - u0] >= 0)
                         & (repeats | (IT[L[I_FIRED] + e, n] == 0)))
-    pair = np.empty(m, np.bool_)
-    run = np.empty(m, np.bool_)
+    N = masks.shape[1]
+    pair = np.empty(N, np.bool_)  # indexed by world, as the mask rows
+    run = np.empty(N, np.bool_)
     found = np.empty(m, np.bool_)
     for actor in range(C):
         for target in range(-1, C):
-            for j in range(m):
-                pair[j] = going[j] & (Q[st + actor, j] == PRESENT)
+            for n in range(u0, u1):
+                pair[n] = going[n - u0] & (Q[st + actor, n - u0] == PRESENT)
             if target >= 0:
-                for j in range(m):
-                    pair[j] &= (Q[st + target, j] == PRESENT) & (Q[lc + target, j] == Q[lc + actor, j])
+                for n in range(u0, u1):
+                    j = n - u0
+                    pair[n] &= (Q[st + target, j] == PRESENT) & (Q[lc + target, j] == Q[lc + actor, j])
             g = L[TI_PAIR_START] + actor * (C + 1) + target + 1
             run_verb = -1
             for k in range(ti[g], ti[g + 1]):
                 code = ti[L[TI_PAIR_ACT] + k]
                 v, op = (code >> VERB_SHIFT) & VERB_BITS, (code >> OP_SHIFT) & OP_BITS
+                kind = (code >> KIND_SHIFT) & KIND_BITS
                 if v != run_verb:
                     run_verb = v
-                    run[:] = pair
-                    verb_tests(FT, Q, tf, ti, L, v, op, actor, target, lo, hi, run, found)
-                arg, kind = ((code >> ARG_SHIFT) & ARG_BITS) - 1, (code >> KIND_SHIFT) & KIND_BITS
+                    alone = k + 1 == ti[g + 1] or (ti[L[TI_PAIR_ACT] + k + 1] >> VERB_SHIFT) & VERB_BITS != v
+                    if alone and kind != ARG_SECRET and kind != ARG_SECRET_ALL and kind != ARG_OBJECT \
+                            and kind != ARG_PLACE and kind != ARG_ITEM:  # the row is the verb's tests
+                        verb_tests(FT, Q, tf, ti, L, v, op, actor, target, lo, hi, pair,
+                                   masks[code & ACTION_BITS], found)
+                        continue
+                    verb_tests(FT, Q, tf, ti, L, v, op, actor, target, lo, hi, pair, run, found)
+                arg = ((code >> ARG_SHIFT) & ARG_BITS) - 1
                 o = masks[code & ACTION_BITS]
                 if kind == ARG_SECRET:
                     ka, kt, lie = kn + actor * S + arg, kn + target * S + arg, op == OP_LIE
                     for n in range(u0, u1):
                         j = n - u0
                         told = Q[kt, j]
-                        o[n] = (run[j] & (Q[ka, j] == 1) & (told != 1)
+                        o[n] = (run[n] & (Q[ka, j] == 1) & (told != 1)
                                 & ((not lie) | (told != -1)))
                 elif kind == ARG_SECRET_ALL:  # someone here must not know it yet
                     ka = kn + actor * S + arg
@@ -915,22 +941,22 @@ def legal_masks(FT, IT, tf, ti, L, masks, lo, hi):
                                 o[n] |= ((Q[st + c, j] == PRESENT)
                                          & (Q[lc + c, j] == Q[lc + actor, j]) & (Q[kc, j] != 1))
                     for n in range(u0, u1):
-                        o[n] &= run[n - u0] & (Q[ka, n - u0] == 1)
+                        o[n] &= run[n] & (Q[ka, n - u0] == 1)
                 elif kind == ARG_OBJECT:
                     give, steal = op == OP_GIVE, op == OP_STEAL
                     for n in range(u0, u1):
                         owner = Q[ow + arg, n - u0]
-                        o[n] = (run[n - u0] & ((not give) | (owner == actor))
+                        o[n] = (run[n] & ((not give) | (owner == actor))
                                 & ((not steal) | (owner == target)))
                 elif kind == ARG_PLACE:
                     for n in range(u0, u1):
-                        o[n] = run[n - u0] & (Q[lc + actor, n - u0] != arg)
+                        o[n] = run[n] & (Q[lc + actor, n - u0] != arg)
                 elif kind == ARG_ITEM:
                     for n in range(u0, u1):
-                        o[n] = run[n - u0] & (Q[ow + arg, n - u0] == -1 - Q[lc + actor, n - u0])
+                        o[n] = run[n] & (Q[ow + arg, n - u0] == -1 - Q[lc + actor, n - u0])
                 else:
                     for n in range(u0, u1):
-                        o[n] = run[n - u0]
+                        o[n] = run[n]
 
 
 # --- reward and observation, all worlds --------------------------------------------------
