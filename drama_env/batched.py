@@ -255,8 +255,9 @@ def secret_risks(IT, tf, L, lo, hi, count, out):
 
 
 @leaf
-def decay_and_mood(FT, IT, tf, L, lo, hi, sums):
-    """:func:`drama_env.kernels.decay_and_mood` for worlds ``lo..hi-1``; ``sums`` (4, m)."""
+def decay_and_mood(FT, IT, tf, L, lo, hi, live, sums):
+    """:func:`drama_env.kernels.decay_and_mood` for the worlds of ``lo..hi-1`` with
+    ``live[n - lo]``; ``sums`` (4, m) scratch."""
     u0, u1 = np.uint64(lo), np.uint64(hi)  # unsigned: no negative-index checks, so loops vectorize
     C, E = L[D_C], L[D_E]
     emo0, pad0, mood0, default0, st = L[F_EMO], L[TF_PAD], L[F_MOOD], L[TF_MOOD0], L[I_STATUS]
@@ -272,8 +273,8 @@ def decay_and_mood(FT, IT, tf, L, lo, hi, sums):
                 x = old * (1.0 - EMOTION_DECAY)
                 if x < 1e-4:
                     x = 0.0
-                alive = IT[st + c, n] != DEAD
-                FT[k, n] = x if alive else old
+                moved = (IT[st + c, n] != DEAD) & live[n - u0]
+                FT[k, n] = x if moved else old
                 sums[0, n - u0] += x
                 sums[1, n - u0] += x * pp
                 sums[2, n - u0] += x * pa
@@ -282,7 +283,7 @@ def decay_and_mood(FT, IT, tf, L, lo, hi, sums):
         d = default0 + c * 3
         for j in range(3):
             for n in range(u0, u1):
-                if IT[st + c, n] == DEAD:
+                if IT[st + c, n] == DEAD or not live[n - u0]:
                     continue
                 total = sums[0, n - u0]
                 if total > 1e-6:
@@ -687,17 +688,11 @@ def appraise(FT, IT, tf, ti, L, a, success, witnesses, k, sat0, sat1, risk0, ris
 # --- the beat, all worlds ----------------------------------------------------------------
 @njit
 def play_beats(FT, IT, tf, ti, L, actions, live, lo, hi):
-    """Play ``actions[n]`` in every world ``n`` of ``lo..hi-1`` with ``live[n - u0]`` (the
+    """Play ``actions[n]`` in every world ``n`` of ``lo..hi-1`` with ``live[n - lo]`` (the
     others are left exactly as they were): :func:`drama_env.kernels.apply_action`."""
     u0, u1 = np.uint64(lo), np.uint64(hi)  # unsigned: no negative-index checks, so loops vectorize
     C, G, m = L[D_C], max(1, L[D_G]), hi - lo
     r0, r1, k0, k1 = L[F_REL], L[F_REL + 1], L[I_KNOW], L[I_OWNER + 1]
-    idle = np.flatnonzero(~live) + lo  # worlds to leave as they are: saved, then restored
-    kept_f = np.empty((FT.shape[0], idle.size), FT.dtype)
-    kept_i = np.empty((IT.shape[0], idle.size), IT.dtype)
-    for j in range(idle.size):
-        kept_f[:, j] = FT[:, idle[j]]
-        kept_i[:, j] = IT[:, idle[j]]
     rel_before = FT[r0:r1, lo:hi].copy()
     facts_before = IT[k0:k1, lo:hi].copy()
     count = np.empty((2, m), np.int64)
@@ -708,7 +703,8 @@ def play_beats(FT, IT, tf, ti, L, actions, live, lo, hi):
     satisfaction_from(tf, ti, L, m, values, sat0)
     secret_risks(IT, tf, L, lo, hi, count, risk0)
     sums = np.empty((4, m))
-    decay_and_mood(FT, IT, tf, L, lo, hi, sums)
+    decay_and_mood(FT, IT, tf, L, lo, hi, live, sums)
+    # the action's own effects and who saw it, world by world
     success = np.zeros(m, np.int64)
     witnesses = np.zeros(m, np.int64)
     conflict = np.zeros(m)
@@ -724,56 +720,60 @@ def play_beats(FT, IT, tf, ti, L, actions, live, lo, hi):
         if live[n - u0]:
             appraise(FT, IT, tf, ti, L, actions[n], success[n - u0], witnesses[n - u0], n - u0,
                      sat0, sat1, risk0, risk1, n)
-    scal = L[F_SCAL]
-    for n in range(u0, u1):  # what changed
-        k = n - u0
-        reversal = 0.0
-        for c in range(C):
-            reversal = max(reversal, abs(sat1[c, k] - sat0[c, k]))
-        FT[scal + SF_REVERSAL, n] = reversal
-    change = sums[0]
-    change[:] = 0.0
-    for j in range(r1 - r0):
+    # what changed: the largest change of anyone's satisfaction, relations and facts moved
+    reversal, change = sums[0], sums[1]
+    for j in range(m):
+        reversal[j] = 0.0
+        change[j] = 0.0
+    for c in range(C):
+        for j in range(m):
+            reversal[j] = max(reversal[j], abs(sat1[c, j] - sat0[c, j]))
+    for r in range(r1 - r0):
         for n in range(u0, u1):
-            change[n - u0] += abs(FT[r0 + j, n] - rel_before[j, n - u0])
-    for j in range(k1 - k0):
+            change[n - u0] += abs(FT[r0 + r, n] - rel_before[r, n - u0])
+    for r in range(k1 - k0):
         for n in range(u0, u1):
-            if IT[k0 + j, n] != facts_before[j, n - u0]:
+            if IT[k0 + r, n] != facts_before[r, n - u0]:
                 change[n - u0] += 0.25
+    scal, last = L[F_SCAL], L[I_SCAL]
     for n in range(u0, u1):
         k = n - u0
-        FT[scal + SF_BEAT_CONFLICT, n] = conflict[k]
-        FT[scal + SF_CHANGE, n] = change[k]
-        FT[scal + SF_CONFLICT, n] = (CONFLICT_MEMORY * FT[scal + SF_CONFLICT, n] * 0.8
-                                     + (1 - CONFLICT_MEMORY) * conflict[k] * 1.6)
-        IT[L[I_SCAL] + SI_STEP, n] += 1
+        if live[k]:
+            FT[scal + SF_REVERSAL, n] = reversal[k]
+            FT[scal + SF_BEAT_CONFLICT, n] = conflict[k]
+            FT[scal + SF_CHANGE, n] = change[k]
+            FT[scal + SF_CONFLICT, n] = (CONFLICT_MEMORY * FT[scal + SF_CONFLICT, n] * 0.8
+                                         + (1 - CONFLICT_MEMORY) * conflict[k] * 1.6)
+            IT[last + SI_STEP, n] += 1
     goal_values(FT, IT, ti, L, lo, hi, count, values)
     satisfaction_from(tf, ti, L, m, values, sat1)
-    t = sums[1]
+    t = sums[2]
     tension(FT, IT, tf, L, lo, hi, sat1, np.empty((8, m)), t)
-    h0, last = L[I_RECENT], L[I_SCAL]
+    for n in range(u0, u1):  # this beat's tension, and the last action
+        k = n - u0
+        if live[k]:
+            step = IT[last + SI_STEP, n]
+            if step <= L[D_LEN]:
+                FT[L[F_TENSION] + step, n] = t[k]
+    h0 = L[I_RECENT]
+    for j in range(L[D_H] - 1, 0, -1):  # recent actions move down one
+        for n in range(u0, u1):
+            IT[h0 + j, n] = IT[h0 + j - 1, n] if live[n - u0] else IT[h0 + j, n]
     for n in range(u0, u1):
         k = n - u0
-        step = IT[last + SI_STEP, n]
-        if step <= L[D_LEN]:
-            FT[L[F_TENSION] + step, n] = t[k]
-        for j in range(L[D_H] - 1, 0, -1):
-            IT[h0 + j, n] = IT[h0 + j - 1, n]
-        a = actions[n] if live[k] else 0
-        IT[h0, n] = a
-        IT[last + SI_LAST_ACTION, n] = a
-        IT[last + SI_LAST_ACTOR, n] = ti[L[TI_ACT] + 4 * a]
-        if place[k] >= 0:
-            IT[last + SI_LAST_PLACE, n] = place[k]
+        if live[k]:
+            a = actions[n]
+            IT[h0, n] = a
+            IT[last + SI_LAST_ACTION, n] = a
+            IT[last + SI_LAST_ACTOR, n] = ti[L[TI_ACT] + 4 * a]
+            if place[k] >= 0:
+                IT[last + SI_LAST_PLACE, n] = place[k]
     ending = count[0]
     conditions_met(FT, IT, tf, ti, L, 0, L[D_NEND], lo, hi,
                    np.empty((L[D_K] + 1, m), np.bool_), ending)
     for n in range(u0, u1):
-        if ending[n - u0] >= 0:
+        if live[n - u0] and ending[n - u0] >= 0:
             IT[last + SI_ENDING, n] = ending[n - u0]
-    for j in range(idle.size):
-        FT[:, idle[j]] = kept_f[:, j]
-        IT[:, idle[j]] = kept_i[:, j]
 
 
 # --- legality, all worlds ----------------------------------------------------------------
