@@ -282,6 +282,7 @@ def decay_and_mood(FT, IT, tf, L, lo, hi, live, sums):
         m = mood0 + c * 3
         d = default0 + c * 3
         for j in range(3):
+            home = tf[d + j]
             for n in range(u0, u1):
                 if IT[st + c, n] == DEAD or not live[n - u0]:
                     continue
@@ -289,7 +290,7 @@ def decay_and_mood(FT, IT, tf, L, lo, hi, live, sums):
                 if total > 1e-6:
                     pull = MOOD_PULL * min(1.0, total)
                     FT[m + j, n] += pull * (sums[1 + j, n - u0] / total - FT[m + j, n])
-                FT[m + j, n] += MOOD_RETURN * (tf[d + j] - FT[m + j, n])
+                FT[m + j, n] += MOOD_RETURN * (home - FT[m + j, n])
                 FT[m + j, n] = min(1.0, max(-1.0, FT[m + j, n]))
 
 
@@ -340,10 +341,11 @@ def tension(FT, IT, tf, L, lo, hi, sat, acc, out):
                     if IT[st + c, n] != DEAD:
                         acc[4, n - u0] += stake * (0.2 + acc[6, n - u0]) * acc[7, n - u0]
                         acc[5, n - u0] += stake
+    open_conflict = L[F_SCAL] + SF_CONFLICT
     for n in range(u0, u1):
         k = n - u0
         pairs = acc[1, k]
-        conflict = FT[L[F_SCAL] + SF_CONFLICT, n] + (0.3 * acc[0, k] / pairs if pairs > 0 else 0.0)
+        conflict = FT[open_conflict, n] + (0.3 * acc[0, k] / pairs if pairs > 0 else 0.0)
         risk = acc[4, k] / acc[5, k] if acc[5, k] > 0 else 0.0
         frustration = 0.0
         for c in range(C):
@@ -363,6 +365,7 @@ def conditions_met(FT, IT, tf, ti, L, first, last, lo, hi, stack, out):
     u0, u1 = np.uint64(lo), np.uint64(hi)  # unsigned: no negative-index checks, so loops vectorize
     C = L[D_C]
     st, lc, kn, S = L[I_STATUS], L[I_LOC], L[I_KNOW], L[D_S]
+    ow, bo, fl, tn, step = L[I_OWNER], L[I_BONDS], L[I_FLAGS], L[F_TENSION], L[I_SCAL] + SI_STEP
     for n in range(u0, u1):
         out[n - u0] = -1
     for which in range(first, last):
@@ -428,19 +431,19 @@ def conditions_met(FT, IT, tf, ti, L, first, last, lo, hi, stack, out):
                                  & (IT[lc + a, n] == IT[lc + b, n]))
             elif op == C_HAS:
                 for n in range(u0, u1):
-                    r[n - u0] = IT[L[I_OWNER] + b, n] == a
+                    r[n - u0] = IT[ow + b, n] == a
             elif op == C_BOND:
                 for n in range(u0, u1):
-                    r[n - u0] = ((IT[L[I_BONDS] + a * C + b, n] >> c) & 1) == 1
+                    r[n - u0] = ((IT[bo + a * C + b, n] >> c) & 1) == 1
             elif op == C_FLAG:
                 for n in range(u0, u1):
-                    r[n - u0] = IT[L[I_FLAGS] + a, n] != 0
+                    r[n - u0] = IT[fl + a, n] != 0
             elif op == C_STEP:
                 for n in range(u0, u1):
-                    r[n - u0] = IT[L[I_SCAL] + SI_STEP, n] >= a
+                    r[n - u0] = IT[step, n] >= a
             elif op == C_TENSION:
                 for n in range(u0, u1):
-                    r[n - u0] = FT[L[F_TENSION] + IT[L[I_SCAL] + SI_STEP, n], n] > t
+                    r[n - u0] = FT[tn + IT[step, n], n] > t
             else:
                 r[:] = False
             top += 1
@@ -749,23 +752,25 @@ def play_beats(FT, IT, tf, ti, L, actions, live, lo, hi):
     satisfaction_from(tf, ti, L, m, values, sat1)
     t = sums[2]
     tension(FT, IT, tf, L, lo, hi, sat1, np.empty((8, m)), t)
-    for n in range(u0, u1):  # this beat's tension, and the last action
+    length, tn = L[D_LEN], L[F_TENSION]
+    for n in range(u0, u1):  # this beat's tension
         k = n - u0
         if live[k]:
             step = IT[last + SI_STEP, n]
-            if step <= L[D_LEN]:
-                FT[L[F_TENSION] + step, n] = t[k]
+            if step <= length:
+                FT[tn + step, n] = t[k]
     h0 = L[I_RECENT]
     for j in range(L[D_H] - 1, 0, -1):  # recent actions move down one
         for n in range(u0, u1):
             IT[h0 + j, n] = IT[h0 + j - 1, n] if live[n - u0] else IT[h0 + j, n]
+    acts = L[TI_ACT]
     for n in range(u0, u1):
         k = n - u0
         if live[k]:
             a = actions[n]
             IT[h0, n] = a
             IT[last + SI_LAST_ACTION, n] = a
-            IT[last + SI_LAST_ACTOR, n] = ti[L[TI_ACT] + 4 * a]
+            IT[last + SI_LAST_ACTOR, n] = ti[acts + 4 * a]
             if place[k] >= 0:
                 IT[last + SI_LAST_PLACE, n] = place[k]
     ending = count[0]
@@ -878,8 +883,9 @@ def legal_masks(FT, IT, tf, ti, L, masks, lo, hi):
     Q = np.empty((rows, m), np.int16)
     compact_facts(IT, L, lo, hi, Q)
     going = np.empty(m, np.bool_)
+    ending, step, length = L[I_SCAL] + SI_ENDING, L[I_SCAL] + SI_STEP, L[D_LEN]
     for n in range(u0, u1):
-        going[n - u0] = (IT[L[I_SCAL] + SI_ENDING, n] < 0) & (IT[L[I_SCAL] + SI_STEP, n] < L[D_LEN])
+        going[n - u0] = (IT[ending, n] < 0) & (IT[step, n] < length)
     # the narrator's events: not used up, and their condition holds
     first_event = L[D_A] - L[D_NE]
     if L[D_NE] > 0:
@@ -889,10 +895,10 @@ def legal_masks(FT, IT, tf, ti, L, masks, lo, hi):
             conditions_met(FT, IT, tf, ti, L, L[D_NEND] + e, L[D_NEND] + e + 1, lo, hi, stack,
                            holds)
             repeats = ti[L[TI_EV_REPEAT] + e] != 0
-            o = masks[first_event + e]
+            o, fired = masks[first_event + e], L[I_FIRED] + e
             for n in range(u0, u1):
                 o[n] = (going[n - u0] & (holds[n - u0] >= 0)
-                        & (repeats | (IT[L[I_FIRED] + e, n] == 0)))
+                        & (repeats | (IT[fired, n] == 0)))
     N = masks.shape[1]
     pair = np.empty(N, np.bool_)  # indexed by world, as the mask rows
     run = np.empty(N, np.bool_)
@@ -1069,21 +1075,22 @@ def observations(FT, IT, tf, ti, L, pad, out, lo, hi):
             for n in range(u0, u1):
                 out[k + g, n] = values[g, n - u0]
     k += Gp
-    length = L[D_LEN]
+    length, step = L[D_LEN], L[I_SCAL] + SI_STEP
     for t in range(length + 1):  # tension so far
         src = L[F_TENSION] + t
         written[k + t] = True
         for n in range(u0, u1):
-            out[k + t, n] = FT[src, n] if t <= IT[L[I_SCAL] + SI_STEP, n] else 0.0
+            out[k + t, n] = FT[src, n] if t <= IT[step, n] else 0.0
     k += Tp
     for t in range(length + 1):  # target arc
         written[k + t] = True
+        target = tf[L[TF_ARC] + t]
         for n in range(u0, u1):
-            out[k + t, n] = tf[L[TF_ARC] + t]
+            out[k + t, n] = target
     k += Tp
     written[k] = True
     for n in range(u0, u1):
-        out[k, n] = min(1.0, IT[L[I_SCAL] + SI_STEP, n] / length)
+        out[k, n] = min(1.0, IT[step, n] / length)
     for r in range(out.shape[0]):  # padding
         if not written[r]:
             for n in range(u0, u1):
@@ -1115,12 +1122,12 @@ def step_worlds(FT, IT, tf, ti, L, pad, actions, legal, masks, steps, max_steps,
     for a in range(A):
         for n in range(u0, u1):
             moves[n - u0] |= masks[a, n]
+    step, ending, length = L[I_SCAL] + SI_STEP, L[I_SCAL] + SI_ENDING, L[D_LEN]
     for n in range(u0, u1):
         if played[n]:
-            step = IT[L[I_SCAL] + SI_STEP, n]
-            done = IT[L[I_SCAL] + SI_ENDING, n] >= 0
+            done = IT[ending, n] >= 0
             terminated[n] = done
-            truncated[n] = (not done) and (step >= L[D_LEN] or steps[n] >= max_steps
+            truncated[n] = (not done) and (IT[step, n] >= length or steps[n] >= max_steps
                                            or not moves[n - u0])
     observations(FT, IT, tf, ti, L, pad, obs, lo, hi)
 
