@@ -1100,13 +1100,18 @@ def observations(FT, IT, tf, ti, L, pad, out, lo, hi):
 # --- the drama manager's step, all worlds ------------------------------------------------
 @njit
 def step_worlds(FT, IT, tf, ti, L, pad, actions, legal, masks, steps, max_steps, w, climax,
-                rewards, terminated, truncated, obs, played, lo, hi):
+                rewards, terminated, truncated, obs, played, seeds, f0, i0, lo, hi):
     """:func:`drama_env.manager_step.step_world` for every world of ``lo..hi-1`` flagged in
-    ``played``, whose legal actions were ``legal`` (A, N): beat, reward, end flags; then the
-    legal mask (into ``masks``) and observation of every world of the range (those not
-    played were just reset)."""
+    ``played``, whose legal actions were ``legal`` (A, N): beat, reward, end flags; the others
+    start afresh from ``f0``, ``i0`` with their ``seeds``. Then the legal mask (into
+    ``masks``) and observation of every world of the range."""
     u0, u1 = np.uint64(lo), np.uint64(hi)  # unsigned: no negative-index checks, so loops vectorize
     m, A = hi - lo, masks.shape[0]
+    fresh = np.flatnonzero(~played[lo:hi]) + lo
+    if fresh.size:
+        reset_states(FT, IT, fresh, seeds[lo:hi][fresh - lo], f0, i0, L)
+        for n in fresh:
+            steps[n] = 0
     live = np.zeros(m, np.bool_)
     for n in range(u0, u1):
         if played[n]:
@@ -1134,23 +1139,25 @@ def step_worlds(FT, IT, tf, ti, L, pad, actions, legal, masks, steps, max_steps,
 
 @njit
 def step_all(FT, IT, tf, ti, L, pad, actions, legal, masks, steps, max_steps, w, climax,
-             rewards, terminated, truncated, obs, played, chunk):
-    """:func:`step_worlds` over the whole batch, ``chunk`` worlds at a time (they stay in cache)."""
+             rewards, terminated, truncated, obs, played, seeds, f0, i0, chunk):
+    """:func:`step_worlds` over the whole batch, ``chunk`` worlds at a time."""
     N = FT.shape[1]
     for lo in range(0, N, chunk):
         step_worlds(FT, IT, tf, ti, L, pad, actions, legal, masks, steps, max_steps, w, climax,
-                    rewards, terminated, truncated, obs, played, lo, min(N, lo + chunk))
+                    rewards, terminated, truncated, obs, played, seeds, f0, i0, lo,
+                    min(N, lo + chunk))
 
 
 @njit(parallel=True)
 def step_all_threads(FT, IT, tf, ti, L, pad, actions, legal, masks, steps, max_steps, w,
-                     climax, rewards, terminated, truncated, obs, played, chunk):
+                     climax, rewards, terminated, truncated, obs, played, seeds, f0, i0, chunk):
     """:func:`step_all` with the chunks spread over numba's threads."""
     N = FT.shape[1]
     for j in prange((N + chunk - 1) // chunk):
         lo = j * chunk
         step_worlds(FT, IT, tf, ti, L, pad, actions, legal, masks, steps, max_steps, w, climax,
-                    rewards, terminated, truncated, obs, played, lo, min(N, lo + chunk))
+                    rewards, terminated, truncated, obs, played, seeds, f0, i0, lo,
+                    min(N, lo + chunk))
 
 
 @njit

@@ -30,6 +30,7 @@ from drama_env.state import DramaState
 
 
 SEED_BLOCK = 16  # reset seeds drawn at a time per world
+MIN_CHUNK = 128  # fewest worlds per call of the batched rules when spread over threads
 
 
 class DramaVectorEnv(VectorEnv):
@@ -54,9 +55,9 @@ class DramaVectorEnv(VectorEnv):
         self._step_fn = step_all_threads if threads else step_all
         self._threads = threads
         # worlds per call of the batched rules: all of them on one thread; with threads, a
-        # share per thread
+        # share per thread, but not fewer than MIN_CHUNK (a call has a fixed cost per field)
         parts = num_threads() if threads else 1
-        self._chunk = max(1, -(-num_envs // parts))
+        self._chunk = max(min(MIN_CHUNK, num_envs), -(-num_envs // parts))
         self._obs = ManagerObservation(Padding.of(c))
         self.single_observation_space = self._obs.space
         self.single_action_space = spaces.Discrete(c.n_actions)
@@ -145,13 +146,13 @@ class DramaVectorEnv(VectorEnv):
         # reset), so observations and masks handed out earlier are never overwritten
         self._obs_buffer = np.empty_like(self._obs_buffer)
         legal, self._masks = self._masks, np.empty_like(self._masks)
-        if self._pending.any():  # NEXT_STEP: worlds that ended last step (the step below
-            self._reset_states(np.flatnonzero(self._pending))  # fills their mask and obs)
+        seeds = np.zeros(self.num_envs, np.int64)
+        if self._pending.any():  # NEXT_STEP: worlds that ended last step start afresh below
+            seeds[self._pending] = self._next_seeds(np.flatnonzero(self._pending))
         self._step_fn(self._floats, self._ints, c.tables_f, c.tables_i, c.layout, self._obs.pad,
                       actions, legal, self._masks, self._steps, self.max_steps,
-                      self.reward_fn.weights,
-                      c.climax, rewards, terminated, truncated, self._obs_buffer, played,
-                      self._chunk)
+                      self.reward_fn.weights, c.climax, rewards, terminated, truncated,
+                      self._obs_buffer, played, seeds, self._f0, self._i0, self._chunk)
         done = terminated | truncated
         infos: dict = {}
         if self.autoreset_mode == AutoresetMode.SAME_STEP and done.any():
