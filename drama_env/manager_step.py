@@ -1,43 +1,21 @@
-"""The drama manager's step as one compiled function over a batch of worlds.
+"""The drama manager's step for one world at a time, as compiled functions.
 
-Both ``DramaManagerEnv`` (a batch of one) and ``DramaVectorEnv`` run it, so a vector env
-and N single envs produce the same trajectories by construction.
+``DramaManagerEnv`` runs :func:`batch_step` on a batch of one. ``DramaVectorEnv`` runs the same
+rules written for a batch of worlds at once (:mod:`drama_env.batched`); the tests hold the two
+to the same numbers bit for bit.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from drama_env._jit import njit, prange
+from drama_env._jit import njit
 from drama_env.envs.common import ILLEGAL_PENALTY
 from drama_env.kernels import apply_action, legal_mask
 from drama_env.kernels import satisfaction as from_satisfaction
-from drama_env.layout import D_LEN, I_SCAL, SI_ENDING, SI_RNG, SI_STEP
+from drama_env.layout import D_LEN, I_SCAL, SI_ENDING, SI_STEP
 from drama_env.observation import fill_manager_observation
 from drama_env.reward import beat_reward
-
-
-@njit
-def reset_world(F, I, n, f0, i0, seed, L, tf, ti, pad, masks, obs):
-    F[n, :] = f0
-    I[n, :] = i0
-    I[n, L[I_SCAL] + SI_RNG] = seed
-    legal_mask(F[n], I[n], tf, ti, L, masks[n], 0, masks.shape[1])
-    fill_manager_observation(F[n], I[n], tf, ti, L, pad, obs[n])
-
-
-@njit
-def reset_worlds(F, I, worlds, seeds, f0, i0, L, tf, ti, pad, masks, obs):
-    """:func:`reset_world` for each of ``worlds`` with the matching seed, in one call."""
-    for k in range(worlds.shape[0]):
-        reset_world(F, I, worlds[k], f0, i0, seeds[k], L, tf, ti, pad, masks, obs)
-
-
-@njit(parallel=True)
-def reset_worlds_threads(F, I, worlds, seeds, f0, i0, L, tf, ti, pad, masks, obs):
-    """:func:`reset_worlds` spread over numba's threads."""
-    for k in prange(worlds.shape[0]):
-        reset_world(F, I, worlds[k], f0, i0, seeds[k], L, tf, ti, pad, masks, obs)
 
 
 @njit
@@ -71,19 +49,9 @@ def step_world(F, I, tf, ti, L, pad, actions, masks, steps, max_steps, w, climax
 @njit
 def batch_step(F, I, tf, ti, L, pad, actions, masks, steps, max_steps, w, climax,
                rewards, terminated, truncated, obs, played, terms):
-    """Step every world flagged in ``played``, one after another. The single env runs this
-    on a batch of one, so a vector env and N single envs agree by construction."""
+    """Step every world flagged in ``played``, one after another (the single env runs this
+    on a batch of one)."""
     for n in range(F.shape[0]):
-        if played[n]:
-            step_world(F, I, tf, ti, L, pad, actions, masks, steps, max_steps, w, climax,
-                       rewards, terminated, truncated, obs, terms, n)
-
-
-@njit(parallel=True)
-def batch_step_threads(F, I, tf, ti, L, pad, actions, masks, steps, max_steps, w, climax,
-                       rewards, terminated, truncated, obs, played, terms):
-    """:func:`batch_step` with the worlds spread over numba's threads."""
-    for n in prange(F.shape[0]):
         if played[n]:
             step_world(F, I, tf, ti, L, pad, actions, masks, steps, max_steps, w, climax,
                        rewards, terminated, truncated, obs, terms, n)
