@@ -22,135 +22,62 @@ from drama_env._jit import leaf, njit, prange
 from drama_env.compiled import (C_ALIVE, C_AND, C_AT, C_BOND, C_DEAD, C_DEPARTED, C_EMO_ABOVE,
                                 C_EMO_BELOW, C_FLAG, C_HAS, C_NOT, C_OR, C_REL_ABOVE, C_REL_BELOW,
                                 C_SECRET_ALL, C_SECRET_FALSE, C_SECRET_KNOWN, C_STEP, C_TENSION,
-                                C_TOGETHER, C_TRUE, E_BOND, E_CLEAR_FLAG, E_DEPART, E_EMO, E_GIVE,
-                                E_KILL, E_MOVE, E_REL, E_REVEAL, E_SET_FLAG, E_UNBOND, R_ACTOR_EMO,
-                                R_ACTOR_REL, R_BOND, R_NO_BOND)
-from drama_env.kernels import (ACTION_BITS, ADMIRATION, AFFECTION, ANGER, APPRAISAL_GAIN,
-                               ARG_BITS, ARG_ITEM, ARG_OBJECT, ARG_PLACE, ARG_SECRET,
-                               ARG_SECRET_ALL, ARG_SHIFT, BETROTHED_BIT, CONFLICT_MEMORY, DEAD,
-                               DEPARTED, DISTRESS, EMOTION_DECAY, EMOTION_TO_RELATION, FEAR,
-                               G_EXPOSE_SECRET, G_FLEE_PLACE, G_GAIN_OBJECT, G_GAIN_RESPECT,
-                               G_HARM, G_KEEP_SECRET, G_MARRY, G_PROTECT, G_REACH_PLACE,
-                               G_RECONCILE, G_WIN_AFFECTION, GRATITUDE, HATE, HOPE, JOY,
-                               KIND_BITS, KIND_SHIFT, LOVE, MOOD_PULL, MOOD_RETURN, OP_ATTACK,
-                               OP_BITS, OP_BOND, OP_CONFIDE, OP_DEPART, OP_EAVESDROP, OP_GIVE,
-                               OP_LIE, OP_MOVE, OP_PROPOSE, OP_REVEAL, OP_REVEAL_ALL, OP_SHIFT,
-                               OP_STEAL, OP_TAKE, OP_UNBOND, PRAISE_GAIN, PRESENT, PRIDE,
-                               REPROACH, RESPECT, SHAME, SPOUSE_BIT, TRUST, VERB_BITS, VERB_SHIFT,
-                               W_AROUSAL, W_CONFLICT, W_FRUSTRATION, W_STAKES)
-from drama_env.layout import (D_A, D_C, D_E, D_G, D_H, D_K, D_LEN, D_NE, D_NEND, D_O, D_P, D_S, D_V,
+                                C_TOGETHER, C_TRUE, R_ACTOR_EMO, R_ACTOR_REL, R_BOND, R_NO_BOND)
+from drama_env.kernels import (ACTION_BITS, AFFECTION, ANGER, ARG_BITS, ARG_CHARACTER, ARG_ITEM,
+                               ARG_NONE, ARG_OBJECT, ARG_PLACE, ARG_SECRET, ARG_SECRET_ALL,
+                               ARG_SHIFT, CONFLICT_MEMORY, DEAD, DEPARTED, DISTRESS,
+                               EMOTION_DECAY, FEAR, G_EXPOSE_SECRET, G_FLEE_PLACE, G_GAIN_OBJECT,
+                               G_GAIN_RESPECT, G_HARM, G_KEEP_SECRET, G_MARRY, G_PROTECT,
+                               G_REACH_PLACE, G_RECONCILE, G_WIN_AFFECTION, HATE, KIND_BITS,
+                               KIND_SHIFT, MOOD_PULL, MOOD_RETURN, OP_BITS, OP_BOND, OP_EAVESDROP,
+                               OP_GIVE, OP_LIE, OP_PROPOSE, OP_SHIFT, OP_STEAL, PRESENT, RESPECT,
+                               SPOUSE_BIT, VERB_BITS, VERB_SHIFT, W_AROUSAL, W_CONFLICT,
+                               W_FRUSTRATION, W_STAKES, appraise_all, beat_effects, condition_step)
+from drama_env.layout import (D_A, D_C, D_E, D_G, D_H, D_K, D_LEN, D_NE, D_NEND, D_O, D_P, D_S,
                               F_EMO, F_MOOD, F_REL, F_SCAL, F_TENSION, I_BONDS, I_FIRED, I_FLAGS,
                               I_KNOW, I_LOC, I_MEMORY, I_OWNER, I_RECENT, I_SCAL, I_STATUS,
                               SF_BEAT_CONFLICT, SF_CHANGE, SF_CONFLICT, SF_REVERSAL, SI_ENDING,
                               SI_LAST_ACTION, SI_LAST_ACTOR, SI_LAST_PLACE, SI_RNG, SI_STEP,
-                              TF_A2T, TF_AEMO, TF_ARC, TF_COND_THR, TF_CONFLICT, TF_DES,
-                              TF_EFF_VAL, TF_EV_TENSION, TF_GOAL_W, TF_MOOD0, TF_PAD, TF_PERS,
-                              TF_PRAISE, TF_PROB, TF_REQ_THR, TF_STAKES, TF_STAND, TF_T2A,
-                              TF_TEMO, TF_W2A, TI_ACT, TI_COND, TI_COND_START, TI_EFF,
-                              TI_EFF_START, TI_EV_PLACE, TI_EV_REPEAT, TI_GOAL_ARG, TI_GOAL_OWNER,
+                              TF_ARC, TF_GOAL_W, TF_MOOD0, TF_PAD, TF_REQ_THR, TF_STAKES, TI_ACT,
+                              TI_COND_START, TI_EV_REPEAT, TI_GOAL_ARG, TI_GOAL_OWNER,
                               TI_GOAL_TYPE, TI_PAIR_ACT, TI_PAIR_START, TI_REQ, TI_REQ_START,
-                              TI_V_BOND, TI_V_OP)
+                              TI_V_BOND)
 from drama_env.envs.common import ILLEGAL_PENALTY
 from drama_env.reward import STALL_THRESHOLD
 
 
-# --- one world's fields (column n) -------------------------------------------------------
-@leaf
-def next_uniform(IT, L, n):
-    """:func:`drama_env.kernels.next_uniform` on world ``n``'s stream."""
-    k = L[I_SCAL] + SI_RNG
-    z = np.uint64(IT[k, n]) + np.uint64(0x9E3779B97F4A7C15)
-    IT[k, n] = np.int64(z)
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    z = z ^ (z >> np.uint64(31))
-    return float(z >> np.uint64(11)) * (1.0 / 9007199254740992.0)
-
-
-@leaf
-def rel(FT, L, a, b, d, n):
-    return FT[L[F_REL] + (a * L[D_C] + b) * 3 + d, n]
-
-
-@leaf
-def add_rel(FT, L, a, b, d, delta, n):
-    k = L[F_REL] + (a * L[D_C] + b) * 3 + d
-    FT[k, n] = min(1.0, max(-1.0, FT[k, n] + delta))
-
-
-@leaf
-def emo(FT, L, c, e, n):
-    return FT[L[F_EMO] + c * L[D_E] + e, n]
-
-
-@leaf
-def add_emo(FT, L, c, e, delta, n):
-    k = L[F_EMO] + c * L[D_E] + e
-    FT[k, n] = min(1.0, max(0.0, FT[k, n] + delta))
-
-
-@leaf
-def know(IT, L, c, s, n):
-    return IT[L[I_KNOW] + c * L[D_S] + s, n]
-
-
-@leaf
-def has_bond(IT, L, a, b, bit, n):
-    return (IT[L[I_BONDS] + a * L[D_C] + b, n] >> bit) & 1
-
-
-@leaf
-def set_bond(IT, L, a, b, bit, on, n):
-    k = L[I_BONDS] + a * L[D_C] + b
-    if on:
-        IT[k, n] = IT[k, n] | (1 << bit)
-    else:
-        IT[k, n] = IT[k, n] & ~(1 << bit)
-
-
-@leaf
-def status(IT, L, c, n):
-    return IT[L[I_STATUS] + c, n]
-
-
-@leaf
-def loc(IT, L, c, n):
-    return IT[L[I_LOC] + c, n]
-
-
-@leaf
-def active(IT, L, c, n):
-    return IT[L[I_STATUS] + c, n] == PRESENT
-
-
-@leaf
-def together(IT, L, a, b, n):
-    return active(IT, L, a, n) and active(IT, L, b, n) and loc(IT, L, a, n) == loc(IT, L, b, n)
-
-
 # --- goals and secrets, all worlds -------------------------------------------------------
+@leaf
+def count_knowers(IT, L, s, exclude, lo, hi, count):
+    """``count[0, n - lo]``: the living characters of world ``n`` other than ``exclude`` (-1:
+    none excluded); ``count[1, n - lo]``: how many of them know secret ``s``."""
+    u0, u1 = np.uint64(lo), np.uint64(hi)  # unsigned: no negative-index checks, so loops vectorize
+    st, kn, S = L[I_STATUS], L[I_KNOW], L[D_S]
+    for n in range(u0, u1):
+        count[0, n - u0] = 0
+        count[1, n - u0] = 0
+    for c in range(L[D_C]):
+        if c != exclude:
+            for n in range(u0, u1):
+                alive = IT[st + c, n] != DEAD
+                count[0, n - u0] += alive
+                count[1, n - u0] += alive & (IT[kn + c * S + s, n] == 1)
+
+
 @leaf
 def goal_values(FT, IT, ti, L, lo, hi, count, out):
     """:func:`drama_env.kernels.goal_values` of worlds ``lo..hi-1`` into ``out`` (G, m);
     ``count`` is (2, m) int scratch."""
     u0, u1 = np.uint64(lo), np.uint64(hi)  # unsigned: no negative-index checks, so loops vectorize
-    C, S = L[D_C], L[D_S]
-    st, kn, lc, ow, rel0, emo0, E = L[I_STATUS], L[I_KNOW], L[I_LOC], L[I_OWNER], L[F_REL], L[F_EMO], L[D_E]
+    C = L[D_C]
+    st, lc, ow, rel0, emo0, E = L[I_STATUS], L[I_LOC], L[I_OWNER], L[F_REL], L[F_EMO], L[D_E]
     for g in range(L[D_G]):
         owner = ti[L[TI_GOAL_OWNER] + g]
         kind = ti[L[TI_GOAL_TYPE] + g]
         x = ti[L[TI_GOAL_ARG] + g]
         o = out[g]
         if kind == G_KEEP_SECRET or kind == G_EXPOSE_SECRET:
-            for n in range(u0, u1):
-                count[0, n - u0] = 0
-                count[1, n - u0] = 0
-            for c in range(C):
-                if c != owner:
-                    for n in range(u0, u1):
-                        alive = IT[st + c, n] != DEAD
-                        count[0, n - u0] += alive
-                        count[1, n - u0] += alive & (IT[kn + c * S + x, n] == 1)
+            count_knowers(IT, L, x, owner, lo, hi, count)
             keep = kind == G_KEEP_SECRET
             for n in range(u0, u1):
                 living, knowing = count[0, n - u0], count[1, n - u0]
@@ -236,14 +163,7 @@ def secret_risks(IT, tf, L, lo, hi, count, out):
         for n in range(u0, u1):
             out[c, n - u0] = 0.0
     for s in range(S):
-        for n in range(u0, u1):
-            count[0, n - u0] = 0
-            count[1, n - u0] = 0
-        for c in range(C):
-            for n in range(u0, u1):
-                alive = IT[st + c, n] != DEAD
-                count[0, n - u0] += alive
-                count[1, n - u0] += alive & (IT[kn + c * S + s, n] == 1)
+        count_knowers(IT, L, s, -1, lo, hi, count)
         for c in range(C):
             stake = tf[stakes + s * C + c]
             if stake > 0:
@@ -295,12 +215,13 @@ def decay_and_mood(FT, IT, tf, L, lo, hi, live, sums):
 
 
 @leaf
-def tension(FT, IT, tf, L, lo, hi, sat, acc, out):
+def tension(FT, IT, tf, L, lo, hi, sat, acc, count, out):
     """:func:`drama_env.kernels.compute_tension` of worlds ``lo..hi-1`` into ``out`` (m,)
-    from their satisfaction ``sat`` (C, m); ``acc`` (8, m) scratch."""
+    from their satisfaction ``sat`` (C, m); ``acc`` (8, m) float and ``count`` (2, m) int
+    scratch."""
     u0, u1 = np.uint64(lo), np.uint64(hi)  # unsigned: no negative-index checks, so loops vectorize
     C, S, E = L[D_C], L[D_S], L[D_E]
-    st, lc, kn, emo0, rel0, stakes = L[I_STATUS], L[I_LOC], L[I_KNOW], L[F_EMO], L[F_REL], L[TF_STAKES]
+    st, lc, emo0, rel0, stakes = L[I_STATUS], L[I_LOC], L[F_EMO], L[F_REL], L[TF_STAKES]
     m = hi - lo
     for j in range(6):  # hostility, pairs, arousal, active, risk, total stake
         for k in range(m):
@@ -321,17 +242,10 @@ def tension(FT, IT, tf, L, lo, hi, sat, acc, out):
                     acc[0, n - u0] += max(0.0, -FT[k, n])
                     acc[1, n - u0] += 1
     for s in range(S):  # spread of each secret (knowers_share with no one excluded)
+        count_knowers(IT, L, s, -1, lo, hi, count)
         for n in range(u0, u1):
-            acc[6, n - u0] = 0.0
-            acc[7, n - u0] = 0.0
-        for c in range(C):
-            for n in range(u0, u1):
-                alive = IT[st + c, n] != DEAD
-                acc[6, n - u0] += alive
-                acc[7, n - u0] += alive & (IT[kn + c * S + s, n] == 1)
-        for n in range(u0, u1):
-            living = acc[6, n - u0]
-            spread = acc[7, n - u0] / living if living > 0 else 1.0
+            living = count[0, n - u0]
+            spread = count[1, n - u0] / living if living > 0 else 1.0
             acc[6, n - u0] = spread
             acc[7, n - u0] = 1.0 if spread < 0.999 else 0.3
         for c in range(C):
@@ -369,13 +283,9 @@ def conditions_met(FT, IT, tf, ti, L, first, last, lo, hi, stack, out):
     for n in range(u0, u1):
         out[n - u0] = -1
     for which in range(first, last):
-        start = ti[L[TI_COND_START] + which]
-        stop = ti[L[TI_COND_START] + which + 1]
         top = 0
-        for k in range(start, stop):
-            base = L[TI_COND] + 4 * k
-            op, a, b, c = ti[base], ti[base + 1], ti[base + 2], ti[base + 3]
-            t = tf[L[TF_COND_THR] + k]
+        for k in range(ti[L[TI_COND_START] + which], ti[L[TI_COND_START] + which + 1]):
+            op, a, b, c, t = condition_step(tf, ti, L, k)
             r = stack[top]
             if op == C_AND or op == C_OR:
                 for n in range(u0, u1):
@@ -453,241 +363,6 @@ def conditions_met(FT, IT, tf, ti, L, first, last, lo, hi, stack, out):
                 out[n - u0] = which
 
 
-# --- one world's beat --------------------------------------------------------------------
-@leaf
-def reveal_to(IT, L, s, c, n):
-    IT[L[I_KNOW] + c * L[D_S] + s, n] = 1
-
-
-@leaf
-def event_effects(FT, IT, tf, ti, L, e, place, n):
-    """:func:`drama_env.kernels.apply_event_effects` in world ``n``."""
-    C = L[D_C]
-    for m in range(ti[L[TI_EFF_START] + e], ti[L[TI_EFF_START] + e + 1]):
-        base = L[TI_EFF] + 4 * m
-        op, a, b, c = ti[base], ti[base + 1], ti[base + 2], ti[base + 3]
-        val = tf[L[TF_EFF_VAL] + m]
-        if op == E_MOVE:
-            if active(IT, L, a, n):
-                IT[L[I_LOC] + a, n] = b
-        elif op == E_REL:
-            add_rel(FT, L, a, b, c, val, n)
-        elif op == E_EMO or op == E_REVEAL:
-            who = a if op == E_EMO else b
-            for x in range(C):
-                if who >= 0 and x != who:
-                    continue
-                if status(IT, L, x, n) == DEAD:
-                    continue
-                if who == -1 and not (active(IT, L, x, n) and loc(IT, L, x, n) == place):
-                    continue
-                if op == E_EMO:
-                    add_emo(FT, L, x, b, val, n)
-                else:
-                    reveal_to(IT, L, a, x, n)
-        elif op == E_GIVE:
-            IT[L[I_OWNER] + a, n] = b
-        elif op == E_SET_FLAG:
-            IT[L[I_FLAGS] + a, n] = 1
-        elif op == E_CLEAR_FLAG:
-            IT[L[I_FLAGS] + a, n] = 0
-        elif op == E_KILL:
-            IT[L[I_STATUS] + a, n] = DEAD
-        elif op == E_DEPART:
-            if status(IT, L, a, n) == PRESENT:
-                IT[L[I_STATUS] + a, n] = DEPARTED
-        elif op == E_BOND or op == E_UNBOND:
-            set_bond(IT, L, a, b, c, op == E_BOND, n)
-
-
-@leaf
-def action_effects(FT, IT, tf, ti, L, a, n):
-    """The effects of action ``a`` in world ``n`` and who witnessed it, as in
-    :func:`drama_env.kernels.apply_action`; returns ``(success, witnesses, conflict, place)``."""
-    C = L[D_C]
-    base = L[TI_ACT] + 4 * a
-    actor, v, target, arg = ti[base], ti[base + 1], ti[base + 2], ti[base + 3]
-    success = 1
-    extra = -1
-    conflict = 0.0
-    if v < 0:  # narrator event
-        place = ti[L[TI_EV_PLACE] + arg]
-        if place < 0:
-            place = IT[L[I_SCAL] + SI_LAST_PLACE, n]
-        event_effects(FT, IT, tf, ti, L, arg, place, n)
-        IT[L[I_FIRED] + arg, n] += 1
-        conflict = tf[L[TF_EV_TENSION] + arg]
-    else:
-        place = loc(IT, L, actor, n)
-        op = ti[L[TI_V_OP] + v]
-        p = tf[L[TF_PROB] + v]
-        u = next_uniform(IT, L, n)
-        conflict = tf[L[TF_CONFLICT] + v]
-        if op == OP_CONFIDE or op == OP_REVEAL:
-            reveal_to(IT, L, arg, target, n)
-        elif op == OP_REVEAL_ALL:
-            for c in range(C):
-                if together(IT, L, actor, c, n):
-                    reveal_to(IT, L, arg, c, n)
-        elif op == OP_LIE:
-            chance = p * (0.45 + 0.55 * max(0.0, rel(FT, L, target, actor, TRUST, n)))
-            if u < chance:
-                IT[L[I_KNOW] + target * L[D_S] + arg, n] = -1
-            else:
-                success = 0
-                add_rel(FT, L, target, actor, TRUST, -0.25, n)
-                add_emo(FT, L, target, ANGER, 0.2, n)
-                conflict = 0.6
-        elif op == OP_EAVESDROP:
-            if u < p:
-                for s in range(L[D_S]):
-                    if extra < 0 and know(IT, L, target, s, n) == 1 and know(IT, L, actor, s, n) != 1:
-                        extra = s
-                reveal_to(IT, L, extra, actor, n)
-            else:
-                success = 0
-                add_rel(FT, L, target, actor, TRUST, -0.2, n)
-                add_emo(FT, L, target, ANGER, 0.15, n)
-                conflict = 0.5
-        elif op == OP_GIVE:
-            IT[L[I_OWNER] + arg, n] = target
-        elif op == OP_STEAL:
-            if u < p:
-                IT[L[I_OWNER] + arg, n] = actor
-            else:
-                success = 0
-                conflict = 0.8
-        elif op == OP_MOVE:
-            IT[L[I_LOC] + actor, n] = arg
-        elif op == OP_TAKE:
-            IT[L[I_OWNER] + arg, n] = actor
-        elif op == OP_ATTACK:
-            chance = (p * (0.6 + emo(FT, L, actor, ANGER, n))
-                      * (1.2 - 0.4 * emo(FT, L, target, FEAR, n)))
-            if u < chance:
-                IT[L[I_STATUS] + target, n] = DEAD
-            else:
-                success = 0
-        elif op == OP_BOND:
-            bit = ti[L[TI_V_BOND] + v]
-            set_bond(IT, L, actor, target, bit, True, n)
-            set_bond(IT, L, target, actor, bit, True, n)
-        elif op == OP_UNBOND:
-            bit = ti[L[TI_V_BOND] + v]
-            set_bond(IT, L, actor, target, bit, False, n)
-            set_bond(IT, L, target, actor, bit, False, n)
-        elif op == OP_PROPOSE:
-            accept = rel(FT, L, target, actor, AFFECTION, n) + 0.3 * rel(FT, L, target, actor, TRUST, n)
-            if accept > 0.55:
-                bit = ti[L[TI_V_BOND] + v]
-                set_bond(IT, L, actor, target, bit, True, n)
-                set_bond(IT, L, target, actor, bit, True, n)
-                set_bond(IT, L, actor, target, BETROTHED_BIT, False, n)
-                set_bond(IT, L, target, actor, BETROTHED_BIT, False, n)
-            else:
-                success = 0
-                add_emo(FT, L, actor, DISTRESS, 0.3, n)
-                add_emo(FT, L, actor, SHAME, 0.2, n)
-                conflict = 0.5
-        elif op == OP_DEPART:
-            IT[L[I_STATUS] + actor, n] = DEPARTED
-        scale = 1.0 if success else 0.4
-        if target >= 0:
-            for d in range(3):
-                add_rel(FT, L, actor, target, d, scale * tf[L[TF_A2T] + v * 3 + d], n)
-                if success or op == OP_ATTACK or op == OP_STEAL:
-                    add_rel(FT, L, target, actor, d, tf[L[TF_T2A] + v * 3 + d], n)
-            for e in range(L[D_E]):
-                add_emo(FT, L, target, e, scale * tf[L[TF_TEMO] + v * L[D_E] + e], n)
-        for e in range(L[D_E]):
-            add_emo(FT, L, actor, e, tf[L[TF_AEMO] + v * L[D_E] + e], n)
-    witnesses = 0
-    for c in range(C):
-        if status(IT, L, c, n) == DEAD and c != target:
-            continue
-        if c == actor or c == target:
-            witnesses |= 1 << c
-        elif active(IT, L, c, n) and loc(IT, L, c, n) == place:
-            witnesses |= 1 << c
-            if v >= 0:
-                IT[L[I_MEMORY] + c * C + actor, n] = v
-                for d in range(3):
-                    add_rel(FT, L, c, actor, d, tf[L[TF_W2A] + v * 3 + d], n)
-    return success, witnesses, conflict, place
-
-
-@leaf
-def appraise(FT, IT, tf, ti, L, a, success, witnesses, k, sat0, sat1, risk0, risk1, n):
-    """:func:`drama_env.kernels.appraise_all` in world ``n`` (its column ``k`` of the
-    satisfaction and risk arrays), then the target's memory of the action."""
-    C = L[D_C]
-    base = L[TI_ACT] + 4 * a
-    actor, v, target = ti[base], ti[base + 1], ti[base + 2]
-    for observer in range(C):
-        if status(IT, L, observer, n) == DEAD:
-            continue
-        d_risk = risk1[observer, k] - risk0[observer, k]
-        saw = (witnesses >> observer) & 1
-        if saw == 0 and d_risk <= 0:
-            continue
-        d_goal = sat1[observer, k] - sat0[observer, k]
-        doer = actor if saw else -1
-        verb = v if saw else -1
-        pers = L[TF_PERS] + observer * 5
-        neuro = tf[pers + 4]
-        extra = tf[pers + 2]
-        neg_gain = 0.7 + 0.6 * neuro
-        pos_gain = 0.8 + 0.4 * extra
-        if d_goal > 0:
-            add_emo(FT, L, observer, JOY, APPRAISAL_GAIN * d_goal * pos_gain, n)
-            add_emo(FT, L, observer, HOPE, 0.5 * APPRAISAL_GAIN * d_goal * pos_gain, n)
-        elif d_goal < 0:
-            add_emo(FT, L, observer, DISTRESS, -APPRAISAL_GAIN * d_goal * neg_gain, n)
-        if d_risk > 0:
-            add_emo(FT, L, observer, FEAR, 1.2 * d_risk * neg_gain, n)
-            add_emo(FT, L, observer, HOPE, -0.5 * d_risk, n)
-        if verb < 0 or doer < 0:
-            continue
-        praise = tf[L[TF_PRAISE] + verb] + tf[L[TF_STAND] + observer * L[D_V] + verb]
-        if success == 0:
-            praise *= 0.5
-        if observer == doer:
-            consc = tf[pers + 1]
-            if praise > 0:
-                add_emo(FT, L, observer, PRIDE, PRAISE_GAIN * praise * 0.6, n)
-            else:
-                add_emo(FT, L, observer, SHAME, -PRAISE_GAIN * praise * (0.3 + 0.7 * consc), n)
-            continue
-        d_adm = PRAISE_GAIN * praise if praise > 0 else PRAISE_GAIN * praise * neg_gain
-        if d_adm > 0:
-            add_emo(FT, L, observer, ADMIRATION, d_adm, n)
-        else:
-            add_emo(FT, L, observer, REPROACH, -d_adm, n)
-        care = 1.0 if observer == target else 0.0
-        if observer != target and target >= 0:
-            care = max(0.0, rel(FT, L, observer, target, AFFECTION, n))
-        des = tf[L[TF_DES] + verb] * care * (1.0 if success else 0.5)
-        d_grat = 0.0
-        if des > 0 and praise > 0:
-            d_grat = des * praise * 1.5 + 0.1 * des
-            add_emo(FT, L, observer, GRATITUDE, d_grat, n)
-        if des < 0:
-            d_grat = des * (0.4 + max(0.0, -praise)) * neg_gain
-            add_emo(FT, L, observer, ANGER, -d_grat, n)
-        q = EMOTION_TO_RELATION
-        add_rel(FT, L, observer, doer, TRUST, q * d_adm * (0.5 if d_adm > 0 else 1.0), n)
-        add_rel(FT, L, observer, doer, RESPECT, q * d_adm * 0.5, n)
-        if care > 0:
-            add_rel(FT, L, observer, doer, AFFECTION, q * d_grat, n)
-        a_now = rel(FT, L, observer, doer, AFFECTION, n)
-        if a_now > 0.3:
-            add_emo(FT, L, observer, LOVE, 0.15 * (a_now - 0.3), n)
-        elif a_now < -0.3:
-            add_emo(FT, L, observer, HATE, 0.15 * (-0.3 - a_now), n)
-    if v >= 0 and target >= 0:
-        IT[L[I_MEMORY] + target * C + actor, n] = v
-
-
 # --- the beat, all worlds ----------------------------------------------------------------
 @njit
 def play_beats(FT, IT, tf, ti, L, actions, live, lo, hi):
@@ -712,17 +387,24 @@ def play_beats(FT, IT, tf, ti, L, actions, live, lo, hi):
     witnesses = np.zeros(m, np.int64)
     conflict = np.zeros(m)
     place = np.full(m, -1, np.int64)
-    for n in range(u0, u1):
+    for n in range(u0, u1):  # (each world's column, as one world's buffers)
         if live[n - u0]:
-            success[n - u0], witnesses[n - u0], conflict[n - u0], place[n - u0] = action_effects(
-                FT, IT, tf, ti, L, actions[n], n)
+            k = n - u0
+            success[k], witnesses[k], _, conflict[k], place[k] = beat_effects(
+                FT[:, n], IT[:, n], tf, ti, L, actions[n], False)
     goal_values(FT, IT, ti, L, lo, hi, count, values)
     satisfaction_from(tf, ti, L, m, values, sat1)
     secret_risks(IT, tf, L, lo, hi, count, risk1)
+    acts, memory = L[TI_ACT], L[I_MEMORY]
     for n in range(u0, u1):
         if live[n - u0]:
-            appraise(FT, IT, tf, ti, L, actions[n], success[n - u0], witnesses[n - u0], n - u0,
-                     sat0, sat1, risk0, risk1, n)
+            k = n - u0
+            base = acts + 4 * actions[n]
+            actor, v, target = ti[base], ti[base + 1], ti[base + 2]
+            appraise_all(FT[:, n], IT[:, n], tf, ti, L, witnesses[k], actor, target, v,
+                         success[k], sat0[:, k], sat1[:, k], risk0[:, k], risk1[:, k])
+            if v >= 0 and target >= 0:
+                IT[memory + target * C + actor, n] = v
     # what changed: the largest change of anyone's satisfaction, relations and facts moved
     reversal, change = sums[0], sums[1]
     for j in range(m):
@@ -751,7 +433,7 @@ def play_beats(FT, IT, tf, ti, L, actions, live, lo, hi):
     goal_values(FT, IT, ti, L, lo, hi, count, values)
     satisfaction_from(tf, ti, L, m, values, sat1)
     t = sums[2]
-    tension(FT, IT, tf, L, lo, hi, sat1, np.empty((8, m)), t)
+    tension(FT, IT, tf, L, lo, hi, sat1, np.empty((8, m)), count, t)
     length, tn = L[D_LEN], L[F_TENSION]
     for n in range(u0, u1):  # this beat's tension
         k = n - u0
@@ -782,6 +464,9 @@ def play_beats(FT, IT, tf, ti, L, actions, live, lo, hi):
 
 
 # --- legality, all worlds ----------------------------------------------------------------
+FACT_LIMIT = 2**15 - 1  # places and characters numbered below this fit compact_facts' int16
+
+
 @leaf
 def compact_facts(IT, L, lo, hi, Q):
     """The int fields the legality tests read — status, place, knowledge, owners, bonds, in
@@ -800,7 +485,7 @@ def compact_facts(IT, L, lo, hi, Q):
 
 @leaf
 def fact_rows(L):
-    """Where status, place, knowledge, owners and bonds start in :func:`compact_facts`; ``found`` (m,) scratch."""
+    """Where status, place, knowledge, owners and bonds start in :func:`compact_facts`."""
     C, S, O = L[D_C], L[D_S], L[D_O]
     return 0, C, 2 * C, 2 * C + C * S, 2 * C + C * S + O, 2 * C + C * S + O + C * C
 
@@ -910,7 +595,8 @@ def legal_masks(FT, IT, tf, ti, L, masks, lo, hi):
             if target >= 0:
                 for n in range(u0, u1):
                     j = n - u0
-                    pair[n] &= (Q[st + target, j] == PRESENT) & (Q[lc + target, j] == Q[lc + actor, j])
+                    pair[n] &= ((Q[st + target, j] == PRESENT)
+                                & (Q[lc + target, j] == Q[lc + actor, j]))
             g = L[TI_PAIR_START] + actor * (C + 1) + target + 1
             run_verb = -1
             for k in range(ti[g], ti[g + 1]):
@@ -919,9 +605,11 @@ def legal_masks(FT, IT, tf, ti, L, masks, lo, hi):
                 kind = (code >> KIND_SHIFT) & KIND_BITS
                 if v != run_verb:
                     run_verb = v
-                    alone = k + 1 == ti[g + 1] or (ti[L[TI_PAIR_ACT] + k + 1] >> VERB_SHIFT) & VERB_BITS != v
-                    if alone and kind != ARG_SECRET and kind != ARG_SECRET_ALL and kind != ARG_OBJECT \
-                            and kind != ARG_PLACE and kind != ARG_ITEM:  # the row is the verb's tests
+                    alone = (k + 1 == ti[g + 1]
+                             or (ti[L[TI_PAIR_ACT] + k + 1] >> VERB_SHIFT) & VERB_BITS != v)
+                    if alone and (kind == ARG_NONE or kind == ARG_CHARACTER):
+                        # the verb's only action here, with no argument test: its row is the
+                        # verb's tests
                         verb_tests(FT, Q, tf, ti, L, v, op, actor, target, lo, hi, pair,
                                    masks[code & ACTION_BITS], found)
                         continue

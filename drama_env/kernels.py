@@ -279,19 +279,22 @@ def secret_risks(i, tf, L, out):
 
 # --- conditions ----------------------------------------------------------------------------
 @leaf
+def condition_step(tf, ti, L, k):
+    """Instruction ``k`` of the condition programs (postfix): ``(op, a, b, c, threshold)``."""
+    base = L[TI_COND] + 4 * k
+    return ti[base], ti[base + 1], ti[base + 2], ti[base + 3], tf[L[TF_COND_THR] + k]
+
+
+@leaf
 def first_condition_met(f, i, tf, ti, L, first, last, stack):
     """The first of condition programs ``first..last-1`` (endings first, then events) that
     holds, or -1; ``stack`` is scratch space of at least a program's length. One loop over
     the programs: a call per program cost more than most programs."""
     C = L[D_C]
     for which in range(first, last):
-        start = ti[L[TI_COND_START] + which]
-        stop = ti[L[TI_COND_START] + which + 1]
         top = 0
-        for k in range(start, stop):
-            base = L[TI_COND] + 4 * k
-            op, a, b, c = ti[base], ti[base + 1], ti[base + 2], ti[base + 3]
-            t = tf[L[TF_COND_THR] + k]
+        for k in range(ti[L[TI_COND_START] + which], ti[L[TI_COND_START] + which + 1]):
+            op, a, b, c, t = condition_step(tf, ti, L, k)
             r = False
             if op == C_AND or op == C_OR:
                 r = op == C_AND
@@ -734,26 +737,15 @@ def compute_tension(f, i, tf, ti, L, sat):
 
 
 # --- one beat ------------------------------------------------------------------------------
-@njit
-def apply_action(f, i, tf, ti, L, a, lookahead):
-    """Play action ``a`` on the state in place.
-
-    Returns ``(success, witnesses_bitmask, extra, place, step, ending, tension)``; ``extra``
-    is the secret learned by eavesdropping or -1, ``ending`` the ending reached or -1. With ``lookahead`` no randomness is drawn: uncertain outcomes succeed
-    when their chance is more than one half (used by agents that plan one beat ahead).
-    """
+@leaf
+def beat_effects(f, i, tf, ti, L, a, lookahead):
+    """The effects of action ``a`` (a verb's outcome, or a narrator event) and who witnessed
+    it: the part of :func:`apply_action` that differs from world to world, shared with the
+    batched rules (:mod:`drama_env.batched`, which pass one world's column of their arrays).
+    Returns ``(success, witnesses_bitmask, extra, conflict, place)``."""
     C = L[D_C]
     base = L[TI_ACT] + 4 * a
     actor, v, target, arg = ti[base], ti[base + 1], ti[base + 2], ti[base + 3]
-    rel_before = f[L[F_REL]:L[F_REL + 1]].copy()
-    facts_before = i[L[I_KNOW]:L[I_OWNER + 1]].copy()
-    values = np.empty(max(1, L[D_G]))  # scratch for goal_values
-    sat0 = np.empty(C)
-    goal_values(f, i, tf, ti, L, values)
-    satisfaction_from(tf, ti, L, values, sat0)
-    risk0 = np.empty(C)
-    secret_risks(i, tf, L, risk0)
-    decay_and_mood(f, tf, i, L)
     success = 1
     extra = -1
     conflict = 0.0
@@ -861,6 +853,31 @@ def apply_action(f, i, tf, ti, L, a, lookahead):
                 i[L[I_MEMORY] + c * C + actor] = v
                 for d in range(3):
                     add_rel(f, L, c, actor, d, tf[L[TF_W2A] + v * 3 + d])
+    return success, witnesses, extra, conflict, place
+
+
+@njit
+def apply_action(f, i, tf, ti, L, a, lookahead):
+    """Play action ``a`` on the state in place.
+
+    Returns ``(success, witnesses_bitmask, extra, place, step, ending, tension)``; ``extra``
+    is the secret learned by eavesdropping or -1, ``ending`` the ending reached or -1. With
+    ``lookahead`` no randomness is drawn: uncertain outcomes succeed when their chance is more
+    than one half (used by agents that plan one beat ahead).
+    """
+    C = L[D_C]
+    base = L[TI_ACT] + 4 * a
+    actor, v, target = ti[base], ti[base + 1], ti[base + 2]
+    rel_before = f[L[F_REL]:L[F_REL + 1]].copy()
+    facts_before = i[L[I_KNOW]:L[I_OWNER + 1]].copy()
+    values = np.empty(max(1, L[D_G]))  # scratch for goal_values
+    sat0 = np.empty(C)
+    goal_values(f, i, tf, ti, L, values)
+    satisfaction_from(tf, ti, L, values, sat0)
+    risk0 = np.empty(C)
+    secret_risks(i, tf, L, risk0)
+    decay_and_mood(f, tf, i, L)
+    success, witnesses, extra, conflict, place = beat_effects(f, i, tf, ti, L, a, lookahead)
     # appraisal by everyone who saw it (and by anyone whose secrets moved)
     sat1 = np.empty(C)
     goal_values(f, i, tf, ti, L, values)

@@ -20,13 +20,15 @@ from gymnasium import spaces
 from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
+from drama_env import batched
 from drama_env._jit import num_threads
-from drama_env.batched import (pick_legal, pick_legal_threads, refresh, refresh_worlds, reset_states, step_all,
-                               step_all_threads)
+from drama_env.batched import (pick_legal, pick_legal_threads, refresh, refresh_worlds,
+                               reset_states, step_all, step_all_threads)
 from drama_env.envs.common import ILLEGAL_PENALTY, compile_story
 from drama_env.observation import ManagerObservation, Padding
 from drama_env.reward import AudienceArcReward
 from drama_env.state import DramaState
+from stories.errors import StoryError
 
 
 SEED_BLOCK = 16  # reset seeds drawn at a time per world
@@ -46,6 +48,10 @@ class DramaVectorEnv(VectorEnv):
                  threads: bool = False):
         self.compiled = compile_story(story)
         c = self.compiled
+        if max(c.n_characters, len(c.story.places)) > batched.FACT_LIMIT:
+            raise StoryError(None, None, None, "the story has too many characters or places "
+                             f"for the vector env (at most {batched.FACT_LIMIT})",
+                             "step it with DramaManagerEnv, or split it into smaller stories")
         self.num_envs = num_envs
         self.reward_fn = AudienceArcReward.from_options(reward)
         names = {"next_step": AutoresetMode.NEXT_STEP, "same_step": AutoresetMode.SAME_STEP}
@@ -112,7 +118,8 @@ class DramaVectorEnv(VectorEnv):
 
     def reset(self, *, seed: int | list[int] | None = None, options=None):
         if seed is not None:
-            seeds = [seed + k for k in range(self.num_envs)] if isinstance(seed, int) else list(seed)
+            seeds = ([seed + k for k in range(self.num_envs)] if isinstance(seed, int)
+                     else list(seed))
             self._generators = [np.random.default_rng(s) for s in seeds]
             self._seeds_used[:] = SEED_BLOCK
         self._obs_buffer = np.empty_like(self._obs_buffer)

@@ -170,6 +170,15 @@ def test_vector_env_equals_single_envs(story, mode):
     assert_vector_env_equals_single_envs(story, n=6, steps=120, mode=mode, seed=10)
 
 
+def test_vector_env_refuses_a_story_too_large_for_its_compact_facts(monkeypatch):
+    from drama_env import batched
+    from stories.errors import StoryError
+
+    monkeypatch.setattr(batched, "FACT_LIMIT", 3)  # the orchard letter has 4 characters
+    with pytest.raises(StoryError, match="too many characters or places for the vector env"):
+        DramaVectorEnv(2, "the-orchard-letter")
+
+
 @pytest.mark.parametrize("seed", range(8))
 def test_vector_env_equals_single_envs_on_generated_stories(seed):
     mode = ["next_step", "same_step"][seed % 2]
