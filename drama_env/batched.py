@@ -23,6 +23,7 @@ from drama_env.compiled import (C_ALIVE, C_AND, C_AT, C_BOND, C_DEAD, C_DEPARTED
                                 C_EMO_BELOW, C_FLAG, C_HAS, C_NOT, C_OR, C_REL_ABOVE, C_REL_BELOW,
                                 C_SECRET_ALL, C_SECRET_FALSE, C_SECRET_KNOWN, C_STEP, C_TENSION,
                                 C_TOGETHER, C_TRUE, R_ACTOR_EMO, R_ACTOR_REL, R_BOND, R_NO_BOND)
+from drama_env.envs.common import ILLEGAL_PENALTY
 from drama_env.kernels import (ACTION_BITS, AFFECTION, ANGER, ARG_BITS, ARG_CHARACTER, ARG_ITEM,
                                ARG_NONE, ARG_OBJECT, ARG_PLACE, ARG_SECRET, ARG_SECRET_ALL,
                                ARG_SHIFT, CONFLICT_MEMORY, DEAD, DEPARTED, DISTRESS,
@@ -32,7 +33,8 @@ from drama_env.kernels import (ACTION_BITS, AFFECTION, ANGER, ARG_BITS, ARG_CHAR
                                KIND_SHIFT, MOOD_PULL, MOOD_RETURN, OP_BITS, OP_BOND, OP_EAVESDROP,
                                OP_GIVE, OP_LIE, OP_PROPOSE, OP_SHIFT, OP_STEAL, PRESENT, RESPECT,
                                SPOUSE_BIT, VERB_BITS, VERB_SHIFT, W_AROUSAL, W_CONFLICT,
-                               W_FRUSTRATION, W_STAKES, appraise_all, beat_effects, condition_step)
+                               W_FRUSTRATION, W_STAKES, appraise_all, beat_effects,
+                               condition_step, legal_mask)
 from drama_env.layout import (D_A, D_C, D_E, D_G, D_H, D_K, D_LEN, D_NE, D_NEND, D_O, D_P, D_S,
                               F_EMO, F_MOOD, F_REL, F_SCAL, F_TENSION, I_BONDS, I_FIRED, I_FLAGS,
                               I_KNOW, I_LOC, I_MEMORY, I_OWNER, I_RECENT, I_SCAL, I_STATUS,
@@ -42,7 +44,8 @@ from drama_env.layout import (D_A, D_C, D_E, D_G, D_H, D_K, D_LEN, D_NE, D_NEND,
                               TI_COND_START, TI_EV_REPEAT, TI_GOAL_ARG, TI_GOAL_OWNER,
                               TI_GOAL_TYPE, TI_PAIR_ACT, TI_PAIR_START, TI_REQ, TI_REQ_START,
                               TI_V_BOND)
-from drama_env.envs.common import ILLEGAL_PENALTY
+from drama_env.manager_step import manager_step
+from drama_env.observation import fill_manager_observation
 from drama_env.reward import STALL_THRESHOLD
 
 
@@ -464,6 +467,7 @@ def play_beats(FT, IT, tf, ti, L, actions, live, lo, hi):
 
 
 # --- legality, all worlds ----------------------------------------------------------------
+SMALL_BATCH = 12  # fewer worlds than this go world by world (a field's loop has a fixed cost)
 FACT_LIMIT = 2**15 - 1  # places and characters numbered below this fit compact_facts' int16
 
 
@@ -800,6 +804,17 @@ def step_worlds(FT, IT, tf, ti, L, pad, actions, legal, masks, steps, max_steps,
         reset_states(FT, IT, fresh, seeds[lo:hi][fresh - lo], f0, i0, L)
         for n in fresh:
             steps[n] = 0
+    if m < SMALL_BATCH:  # world by world, with the per-world rules on each world's column
+        terms = np.empty(6)
+        for n in range(lo, hi):
+            if played[n]:
+                steps[n] += 1
+                rewards[n], terminated[n], truncated[n] = manager_step(
+                    FT[:, n], IT[:, n], tf, ti, L, pad, actions[n], legal[:, n], masks[:, n],
+                    steps[n], max_steps, w, climax, terms, obs[:, n])
+            else:
+                refresh_world(FT, IT, tf, ti, L, pad, masks, obs, n)
+        return
     live = np.zeros(m, np.bool_)
     for n in range(u0, u1):
         if played[n]:
@@ -865,12 +880,23 @@ def reset_states(FT, IT, worlds, seeds, f0, i0, L):
 
 
 @njit
+def refresh_world(FT, IT, tf, ti, L, pad, masks, obs, n):
+    """The legal mask and observation of world ``n`` by the per-world rules."""
+    legal_mask(FT[:, n], IT[:, n], tf, ti, L, masks[:, n], 0, masks.shape[0])
+    fill_manager_observation(FT[:, n], IT[:, n], tf, ti, L, pad, obs[:, n])
+
+
+@njit
 def refresh(FT, IT, tf, ti, L, pad, masks, obs, chunk):
     """The legal masks and observations of every world, ``chunk`` worlds at a time."""
     N = FT.shape[1]
     for lo in range(0, N, chunk):
-        legal_masks(FT, IT, tf, ti, L, masks, lo, min(N, lo + chunk))
-        observations(FT, IT, tf, ti, L, pad, obs, lo, min(N, lo + chunk))
+        if min(N, lo + chunk) - lo < SMALL_BATCH:
+            for n in range(lo, min(N, lo + chunk)):
+                refresh_world(FT, IT, tf, ti, L, pad, masks, obs, n)
+        else:
+            legal_masks(FT, IT, tf, ti, L, masks, lo, min(N, lo + chunk))
+            observations(FT, IT, tf, ti, L, pad, obs, lo, min(N, lo + chunk))
 
 
 @njit
@@ -878,6 +904,10 @@ def refresh_worlds(FT, IT, tf, ti, L, pad, masks, obs, worlds):
     """The legal masks and observations of ``worlds`` only: computed side by side in small
     arrays, then written back field by field."""
     k = worlds.shape[0]
+    if k < SMALL_BATCH:
+        for j in range(k):
+            refresh_world(FT, IT, tf, ti, L, pad, masks, obs, worlds[j])
+        return
     FS = np.empty((FT.shape[0], k), FT.dtype)
     IS = np.empty((IT.shape[0], k), IT.dtype)
     for r in range(FT.shape[0]):
@@ -933,6 +963,26 @@ def pick_legal_range(masks, uniforms, out, lo, hi, blocks):
             b += 1
         for a in range(b * PICK_BLOCK, min(A, (b + 1) * PICK_BLOCK)):
             if masks[a, n]:
+                if left == 0:
+                    out[n] = a
+                    break
+                left -= 1
+
+
+@njit
+def pick_legal_by_world(masks, uniforms, out):
+    """:func:`pick_legal` one world at a time (for small batches, whose worlds' masks are
+    contiguous columns): the same picks."""
+    for n in range(masks.shape[1]):
+        legal = masks[:, n]
+        count = 0
+        for a in range(legal.shape[0]):
+            count += legal[a]
+        if count == 0:
+            continue
+        left = int(uniforms[n] * count)
+        for a in range(legal.shape[0]):
+            if legal[a]:
                 if left == 0:
                     out[n] = a
                     break

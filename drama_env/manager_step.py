@@ -19,31 +19,38 @@ from drama_env.reward import beat_reward
 
 
 @njit
-def step_world(F, I, tf, ti, L, pad, actions, masks, steps, max_steps, w, climax,
-               rewards, terminated, truncated, obs, terms, n):
-    """The drama manager's whole step for world ``n``: beat, reward and its terms, end
-    flags, next legal mask and observation."""
-    f = F[n]
-    i = I[n]
-    a = actions[n]
-    steps[n] += 1
-    if 0 <= a < masks.shape[1] and masks[n, a]:
+def manager_step(f, i, tf, ti, L, pad, a, legal, mask, steps, max_steps, w, climax, terms, obs):
+    """One world's whole drama-manager step: play ``a`` if ``legal[a]`` (reward and its terms
+    into ``terms``), then the next legal mask into ``mask`` (it may be ``legal`` itself) and
+    the observation into ``obs``. ``steps``: the env steps taken, this one included.
+    Returns ``(reward, terminated, truncated)``. Rows of per-world arrays or columns of the
+    batched ones (:mod:`drama_env.batched`) both do."""
+    if 0 <= a < legal.shape[0] and legal[a]:
         apply_action(f, i, tf, ti, L, a, False)
-        rewards[n] = beat_reward(f, i, tf, L, w, climax, terms[n])
+        reward = beat_reward(f, i, tf, L, w, climax, terms)
     else:
-        rewards[n] = -ILLEGAL_PENALTY
-        terms[n, :] = np.nan
+        reward = -ILLEGAL_PENALTY
+        terms[:] = np.nan
     done = i[L[I_SCAL] + SI_ENDING] >= 0
-    terminated[n] = done
-    legal_mask(f, i, tf, ti, L, masks[n], 0, masks.shape[1])
+    legal_mask(f, i, tf, ti, L, mask, 0, mask.shape[0])
     stuck = True
-    for k in range(masks.shape[1]):
-        if masks[n, k]:
+    for k in range(mask.shape[0]):
+        if mask[k]:
             stuck = False
             break
-    truncated[n] = (not done) and (i[L[I_SCAL] + SI_STEP] >= L[D_LEN]
-                                   or steps[n] >= max_steps or stuck)
-    fill_manager_observation(f, i, tf, ti, L, pad, obs[n])
+    truncated = (not done) and (i[L[I_SCAL] + SI_STEP] >= L[D_LEN] or steps >= max_steps or stuck)
+    fill_manager_observation(f, i, tf, ti, L, pad, obs)
+    return reward, done, truncated
+
+
+@njit
+def step_world(F, I, tf, ti, L, pad, actions, masks, steps, max_steps, w, climax,
+               rewards, terminated, truncated, obs, terms, n):
+    """:func:`manager_step` for world ``n`` (row ``n`` of each array)."""
+    steps[n] += 1
+    rewards[n], terminated[n], truncated[n] = manager_step(
+        F[n], I[n], tf, ti, L, pad, actions[n], masks[n], masks[n], steps[n], max_steps, w,
+        climax, terms[n], obs[n])
 
 
 @njit

@@ -22,8 +22,8 @@ from gymnasium.vector.utils import batch_space
 
 from drama_env import batched
 from drama_env._jit import num_threads
-from drama_env.batched import (pick_legal, pick_legal_threads, refresh, refresh_worlds,
-                               reset_states, step_all, step_all_threads)
+from drama_env.batched import (pick_legal, pick_legal_by_world, pick_legal_threads, refresh,
+                               refresh_worlds, reset_states, step_all, step_all_threads)
 from drama_env.envs.common import ILLEGAL_PENALTY, compile_story
 from drama_env.observation import ManagerObservation, Padding
 from drama_env.reward import AudienceArcReward
@@ -71,11 +71,13 @@ class DramaVectorEnv(VectorEnv):
         self.action_space = batch_space(self.single_action_space, num_envs)
         template = DramaState.initial(c, 0)
         self._f0, self._i0 = template.floats, template.ints
-        # worlds innermost (see the module docstring)
-        self._floats = np.zeros((self._f0.size, num_envs), np.float32)
-        self._ints = np.zeros((self._i0.size, num_envs), np.int64)
-        self._masks = np.zeros((c.n_actions, num_envs), np.bool_)
-        self._obs_buffer = np.zeros((self._obs.size, num_envs), np.float32)
+        # worlds innermost (see the module docstring); fewer worlds than SMALL_BATCH step one
+        # by one with the per-world rules, so their arrays keep each world's fields together
+        order = "F" if num_envs < batched.SMALL_BATCH else "C"
+        self._floats = np.zeros((self._f0.size, num_envs), np.float32, order=order)
+        self._ints = np.zeros((self._i0.size, num_envs), np.int64, order=order)
+        self._masks = np.zeros((c.n_actions, num_envs), np.bool_, order=order)
+        self._obs_buffer = np.zeros((self._obs.size, num_envs), np.float32, order=order)
         self._steps = np.zeros(num_envs, np.int64)
         self._pending = np.zeros(num_envs, np.bool_)
         self._generators = [np.random.default_rng() for _ in range(num_envs)]
@@ -183,7 +185,9 @@ class DramaVectorEnv(VectorEnv):
         with none): a random agent, or exploration, without a Python loop over the masks."""
         actions = np.zeros(self.num_envs, np.int64)
         masks, uniforms = self._masks.view(np.uint8), rng.random(self.num_envs)
-        if self._threads:
+        if self.num_envs < batched.SMALL_BATCH:
+            pick_legal_by_world(masks, uniforms, actions)
+        elif self._threads:
             pick_legal_threads(masks, uniforms, actions, self._chunk)
         else:
             pick_legal(masks, uniforms, actions)
