@@ -16,6 +16,7 @@ from stable_baselines3.common.env_checker import check_env as sb3_check_env
 import drama_env  # noqa: F401  (registers the envs)
 from drama_env import characters_v0
 from drama_env.envs.drama_manager import DramaManagerEnv
+from drama_env.batched import SMALL_BATCH
 from drama_env.vector import SEED_BLOCK, DramaVectorEnv
 from stories import shipped_story_names
 
@@ -167,7 +168,15 @@ def assert_vector_env_equals_single_envs(story, n: int, steps: int, mode: str, s
 @pytest.mark.parametrize("story", STORIES)
 @pytest.mark.parametrize("mode", ["next_step", "same_step"])
 def test_vector_env_equals_single_envs(story, mode):
-    assert_vector_env_equals_single_envs(story, n=6, steps=120, mode=mode, seed=10)
+    # 16 worlds: the batched rules (fewer than SMALL_BATCH go world by world)
+    assert SMALL_BATCH <= 16
+    assert_vector_env_equals_single_envs(story, n=16, steps=120, mode=mode, seed=10)
+
+
+@pytest.mark.parametrize("mode", ["next_step", "same_step"])
+def test_small_vector_env_equals_single_envs(mode):
+    # fewer worlds than SMALL_BATCH: world by world, on Fortran-ordered arrays
+    assert_vector_env_equals_single_envs("the-seventieth", n=5, steps=120, mode=mode, seed=4)
 
 
 def test_vector_env_refuses_a_story_too_large_for_its_compact_facts(monkeypatch):
@@ -182,7 +191,7 @@ def test_vector_env_refuses_a_story_too_large_for_its_compact_facts(monkeypatch)
 @pytest.mark.parametrize("seed", range(8))
 def test_vector_env_equals_single_envs_on_generated_stories(seed):
     mode = ["next_step", "same_step"][seed % 2]
-    assert_vector_env_equals_single_envs(generated_story(seed), n=5, steps=80, mode=mode,
+    assert_vector_env_equals_single_envs(generated_story(seed), n=13, steps=80, mode=mode,
                                          seed=seed)
 
 
