@@ -932,6 +932,18 @@ PICK_BLOCK = 32  # actions per block in pick_legal_range (their count fits a byt
 
 
 @leaf
+def nth_legal(legal, first, stop, left):
+    """The legal action (``legal[a]`` set) of ``first..stop-1`` that has ``left`` legal
+    actions before it there, or -1."""
+    for a in range(first, stop):
+        if legal[a]:
+            if left == 0:
+                return a
+            left -= 1
+    return -1
+
+
+@leaf
 def pick_legal_range(masks, uniforms, out, lo, hi, blocks):
     """``out[n]`` for worlds ``lo..hi-1``: the legal action of world ``n`` (column ``n`` of
     ``masks``, as uint8) at quantile ``uniforms[n]`` of its legal actions (left as it is where
@@ -961,12 +973,7 @@ def pick_legal_range(masks, uniforms, out, lo, hi, blocks):
         while left >= blocks[b, j]:
             left -= blocks[b, j]
             b += 1
-        for a in range(b * PICK_BLOCK, min(A, (b + 1) * PICK_BLOCK)):
-            if masks[a, n]:
-                if left == 0:
-                    out[n] = a
-                    break
-                left -= 1
+        out[n] = nth_legal(masks[:, n], b * PICK_BLOCK, min(A, (b + 1) * PICK_BLOCK), left)
 
 
 @njit
@@ -980,13 +987,7 @@ def pick_legal_by_world(masks, uniforms, out):
             count += legal[a]
         if count == 0:
             continue
-        left = int(uniforms[n] * count)
-        for a in range(legal.shape[0]):
-            if legal[a]:
-                if left == 0:
-                    out[n] = a
-                    break
-                left -= 1
+        out[n] = nth_legal(legal, 0, legal.shape[0], int(uniforms[n] * count))
 
 
 @njit
