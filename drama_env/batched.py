@@ -6,12 +6,13 @@ and ``IT`` (int fields, N), the fields placed by the same layout ``L`` as one wo
 emotions fading, goal values, secret risk, tension, endings, the legal mask, the observation —
 is one loop over the worlds per field, with the same control flow for all of them, which the
 compiler turns into vector instructions. What differs from world to world (the action's own
-effects, who witnessed it, their appraisals) runs world by world on the same arrays.
+effects, who witnessed it, their appraisals) runs the per-world rules of
+:mod:`drama_env.kernels` on each world's column.
 
-These are the rules of :mod:`drama_env.kernels` written for that layout, expression for
-expression, so they give the same numbers bit for bit (the tests step the vector env beside
-single envs). Every function works on the worlds ``lo..hi-1`` so that threads can share the
-batch; scratch arrays are indexed ``n - u0``.
+The loops over worlds are those rules written for this layout, expression for expression, so
+they give the same numbers bit for bit (the tests step the vector env beside single envs).
+Every function works on the worlds ``lo..hi-1`` so that threads can share the batch; scratch
+arrays are indexed ``n - u0``.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ from drama_env.layout import (D_A, D_C, D_E, D_G, D_H, D_K, D_LEN, D_NE, D_NEND,
 from drama_env.manager_step import manager_step
 from drama_env.observation import fill_manager_observation
 from drama_env.reward import STALL_THRESHOLD
+
+SMALL_BATCH = 12  # fewer worlds than this go world by world (a field's loop has a fixed cost)
+FACT_LIMIT = 2**15 - 1  # places and characters numbered below this fit compact_facts' int16
 
 
 # --- goals and secrets, all worlds -------------------------------------------------------
@@ -448,7 +452,6 @@ def play_beats(FT, IT, tf, ti, L, actions, live, lo, hi):
     for j in range(L[D_H] - 1, 0, -1):  # recent actions move down one
         for n in range(u0, u1):
             IT[h0 + j, n] = IT[h0 + j - 1, n] if live[n - u0] else IT[h0 + j, n]
-    acts = L[TI_ACT]
     for n in range(u0, u1):
         k = n - u0
         if live[k]:
@@ -467,10 +470,6 @@ def play_beats(FT, IT, tf, ti, L, actions, live, lo, hi):
 
 
 # --- legality, all worlds ----------------------------------------------------------------
-SMALL_BATCH = 12  # fewer worlds than this go world by world (a field's loop has a fixed cost)
-FACT_LIMIT = 2**15 - 1  # places and characters numbered below this fit compact_facts' int16
-
-
 @leaf
 def compact_facts(IT, L, lo, hi, Q):
     """The int fields the legality tests read — status, place, knowledge, owners, bonds, in
@@ -660,7 +659,8 @@ def legal_masks(FT, IT, tf, ti, L, masks, lo, hi):
 # --- reward and observation, all worlds --------------------------------------------------
 @njit
 def beat_rewards(FT, IT, tf, L, w, climax, live, lo, hi, rewards):
-    """:func:`drama_env.reward.beat_reward` of each live world's last beat into ``rewards``."""
+    """:func:`drama_env.reward.beat_reward` of each live world's last beat into ``rewards``,
+    written out (calling it on each world's column measured 5 % slower for the whole step)."""
     u0, u1 = np.uint64(lo), np.uint64(hi)  # unsigned: no negative-index checks, so loops vectorize
     length = L[D_LEN]
     scal, h0 = L[F_SCAL], L[I_RECENT]
